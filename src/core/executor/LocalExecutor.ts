@@ -1,0 +1,64 @@
+import { BlockManager } from "../storage/BlockManager.js";
+import { TaskContext } from "../scheduler/TaskContext.js";
+import { describeError } from "../errors.js";
+import { runTask, type TaskWork } from "./runTask.js";
+import type { TaskResult } from "./TaskResult.js";
+import type { BlockRef } from "../shuffle/BlockRef.js";
+
+export interface LocalTask {
+  taskId: number;
+  stageId: number;
+  stageAttempt: number;
+  partition: number;
+  attempt: number;
+  work: TaskWork;
+  shuffleInputs: Map<string, BlockRef[]>;
+}
+
+/**
+ * The executor inside the driver's own thread: all of `local[1]`, and in `local[N]` the tasks
+ * whose functions cannot travel to a worker. It uses the live RDD objects, so nothing is packed
+ * unless a shuffle grows large.
+ */
+export class LocalExecutor {
+  readonly id = "driver";
+  readonly blockManager: BlockManager;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(localDir: string, storageMemory: number) {
+    this.blockManager = new BlockManager(this.id, localDir, storageMemory);
+  }
+
+  /** Tasks run one after another: this executor is one core, like each worker. */
+  run(task: LocalTask): Promise<TaskResult> {
+    const next = this.chain.then(() => this.execute(task));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async execute(task: LocalTask): Promise<TaskResult> {
+    const ctx = new TaskContext(
+      task.stageId,
+      task.stageAttempt,
+      task.partition,
+      task.attempt,
+      task.taskId,
+      this.id,
+      this.blockManager,
+      task.shuffleInputs,
+    );
+    const t0 = performance.now();
+    try {
+      const value = await runTask(task.work, task.partition, ctx, false);
+      return {
+        ok: true,
+        value,
+        accumUpdates: ctx.collectAccumulatorUpdates(),
+        blocksAdded: this.blockManager.drainAdded(),
+        metrics: { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead },
+      };
+    } catch (e) {
+      return { ok: false, error: describeError(e), metrics: { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead } };
+    }
+  }
+}

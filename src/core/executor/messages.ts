@@ -1,0 +1,47 @@
+import type { PlanNode, EncodedPartitioner } from "./plan.js";
+import type { BlockRef } from "../shuffle/BlockRef.js";
+import type { TaskResult } from "./TaskResult.js";
+
+/** A stage's work as plain data: built once per stage attempt on the driver, rebuilt once per worker. */
+export interface StagePlan {
+  key: string;
+  rdd: PlanNode;
+  op?: { name: string; args: unknown[] };
+  shuffle?: {
+    shuffleId: number;
+    partitioner: EncodedPartitioner;
+    aggregator?: { createCombiner: unknown; mergeValue: unknown; mergeCombiners: unknown };
+    mapSideCombine: boolean;
+  };
+}
+
+export type DriverToWorker =
+  | {
+      type: "task";
+      taskId: number;
+      stageId: number;
+      stageAttempt: number;
+      partition: number;
+      attempt: number;
+      plan: StagePlan;
+      shuffleInputs: Array<[string, BlockRef[]]>;
+    }
+  | { type: "broadcast"; id: number; buf: SharedArrayBuffer }
+  | { type: "removeBroadcast"; id: number }
+  | { type: "removeRdd"; rddId: number }
+  | { type: "dropStage"; key: string }
+  | { type: "stop" };
+
+export type WorkerToDriver =
+  | { type: "ready"; registry: Array<[number, string]> }
+  | { type: "result"; taskId: number; result: TaskResult; packed?: Uint8Array }
+  | { type: "fatal"; error: string };
+
+export interface ExecutorWorkerData {
+  executorId: string;
+  localDir: string;
+  storageMemory: number;
+  /** The application's entry module, imported in executor mode so closures can be rebuilt by id. */
+  entry?: string;
+  entryReadyTimeoutMs: number;
+}

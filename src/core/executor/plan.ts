@@ -1,0 +1,142 @@
+import type { RDD } from "../rdd/RDD.js";
+import { NarrowDependency } from "../rdd/Dependency.js";
+import type { Partitioner, PartitionerDescriptor } from "../partitioner/Partitioner.js";
+import { partitionerFromDescriptor } from "../partitioner/partitionerFromDescriptor.js";
+import { shipFunction, reviveFunction, type FnRef, type HandleRevivers } from "../closure/index.js";
+
+/**
+ * A stage's RDD chain as plain data, so a worker thread can rebuild it. Only function
+ * references, partitioner descriptors, shared buffers and small parameters travel.
+ */
+export interface PlanArgs {
+  id: number;
+  storageLevel?: string;
+  fields: Record<string, unknown>;
+}
+
+export type PlanNode =
+  | { module: string; cls: string; args: PlanArgs; parents: PlanNode[] }
+  | { sameAs: number };
+
+export interface EncodedFn {
+  $fn: FnRef;
+}
+export interface EncodedPartitioner {
+  $partitioner: PartitionerDescriptor;
+}
+
+/** Why a stage could not be shipped: said once per cause so the user can make it parallel. */
+export interface ShipFailure {
+  what: string;
+  reason: string;
+  location?: string;
+  key: object;
+}
+
+/** Builds plans on the driver, collecting every reason a stage must stay on the driver's thread. */
+export class PlanBuilder {
+  readonly failures: ShipFailure[] = [];
+  private readonly seen = new Set<number>();
+
+  constructor(private readonly allowModule?: (id: number, sourceHash: string) => boolean) {}
+
+  fn(f: Function, what = "function"): EncodedFn {
+    const r = shipFunction(f, this.allowModule ? { allowModule: this.allowModule } : undefined);
+    if (!r.ok) {
+      this.failures.push({ what, reason: r.reason, location: r.location, key: f });
+      return { $fn: { kind: "source", source: "undefined" } };
+    }
+    return { $fn: r.ref };
+  }
+
+  partitioner(p: Partitioner): EncodedPartitioner | undefined {
+    const d = p.toDescriptor();
+    if (d?.kind === "range" && d.customOrdering) {
+      this.failures.push({ what: "range partitioner", reason: "it sorts with a custom ordering function", key: p });
+      return undefined;
+    }
+    if (!d) {
+      this.failures.push({ what: `partitioner ${p.constructor.name}`, reason: "it has no descriptor an executor can rebuild", key: p });
+      return undefined;
+    }
+    return { $partitioner: d };
+  }
+
+  /** A value that is data, not code (zero values, parameters): checked for shippability by cloning. */
+  node(rdd: RDD<unknown>): PlanNode {
+    if (this.seen.has(rdd.id)) return { sameAs: rdd.id };
+    this.seen.add(rdd.id);
+    const target = rdd.checkpointData?.checkpointRDD ?? rdd;
+    const cls = target.constructor as unknown as { planModule?: string; name: string };
+    const args = cls.planModule ? target.planArgs(this) : undefined;
+    if (!args || !cls.planModule) {
+      this.failures.push({
+        what: `${cls.name}[${rdd.id}]`,
+        reason: `${cls.name} does not declare a planModule, so executors cannot rebuild it`,
+        key: cls,
+      });
+      return { module: "", cls: cls.name, args: { id: rdd.id, fields: {} }, parents: [] };
+    }
+    if (target !== rdd) {
+      args.id = rdd.id;
+      if (rdd.storageLevel.name !== "NONE") args.storageLevel = rdd.storageLevel.name;
+    }
+    const parents: PlanNode[] = [];
+    for (const dep of target.dependencies()) {
+      if (dep instanceof NarrowDependency) parents.push(this.node(dep.rdd));
+    }
+    return { module: cls.planModule, cls: cls.name, args, parents };
+  }
+}
+
+/** What an executor needs to turn plan data back into functions and partitioners. */
+export interface ReviveEnv {
+  handles: HandleRevivers;
+}
+
+export function isEncodedFn(v: unknown): v is EncodedFn {
+  return typeof v === "object" && v !== null && "$fn" in v;
+}
+
+/** Decodes function and partitioner markers in plain objects and arrays; leaves data buffers alone. */
+export function decodeFields(value: unknown, env: ReviveEnv): unknown {
+  if (Array.isArray(value)) return value.map((v) => decodeFields(v, env));
+  if (typeof value !== "object" || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  if ("$fn" in value) return reviveFunction((value as EncodedFn).$fn, env.handles);
+  if ("$partitioner" in value) return partitionerFromDescriptor((value as EncodedPartitioner).$partitioner);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = decodeFields(v, env);
+  return out;
+}
+
+type Revivable = {
+  revive(args: PlanArgs, parents: Array<RDD<unknown>>, env: ReviveEnv): RDD<unknown>;
+};
+
+const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Rebuilds a plan inside an executor. Shared parents (a diamond in the lineage) are rebuilt once. */
+export async function rebuildPlan(node: PlanNode, env: ReviveEnv, memo = new Map<number, RDD<unknown>>()): Promise<RDD<unknown>> {
+  if ("sameAs" in node) {
+    const r = memo.get(node.sameAs);
+    if (!r) throw new Error(`plan refers to RDD ${node.sameAs} before defining it`);
+    return r;
+  }
+  const parents: Array<RDD<unknown>> = [];
+  for (const p of node.parents) parents.push(await rebuildPlan(p, env, memo));
+  let mod = moduleCache.get(node.module);
+  if (!mod) {
+    mod = import(node.module) as Promise<Record<string, unknown>>;
+    moduleCache.set(node.module, mod);
+  }
+  const cls = (await mod)[node.cls] as Revivable | undefined;
+  if (!cls || typeof cls.revive !== "function") {
+    throw new Error(`executor: module ${node.module} exports no RDD class ${node.cls}`);
+  }
+  const args = { ...node.args, fields: decodeFields(node.args.fields, env) as Record<string, unknown> };
+  const rdd = cls.revive(args, parents, env);
+  memo.set(node.args.id, rdd);
+  return rdd;
+}

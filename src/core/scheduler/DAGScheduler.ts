@@ -1,0 +1,314 @@
+import type { RDD } from "../rdd/RDD.js";
+import { NarrowDependency, ShuffleDependency } from "../rdd/Dependency.js";
+import { StorageLevel } from "../storage/StorageLevel.js";
+import { PlanBuilder, type ShipFailure } from "../executor/plan.js";
+import type { StagePlan } from "../executor/messages.js";
+import type { TaskWork } from "../executor/runTask.js";
+import type { MapStatus, ShuffleWriteSpec } from "../shuffle/ShuffleWriter.js";
+import type { MapOutputTracker } from "../shuffle/MapOutputTracker.js";
+import type { BlockRef } from "../shuffle/BlockRef.js";
+import { shuffleInputKey, type AccumulatorUpdate } from "./TaskContext.js";
+import type { TaskScheduler } from "./TaskScheduler.js";
+import type { ResultOpCall } from "./resultOps.js";
+import { ResultStage, ShuffleMapStage, type Stage } from "./Stage.js";
+import type { ListenerBus, StageInfo, TaskInfo } from "./SparkListener.js";
+import { SparkException, reviveError } from "../errors.js";
+import { warnOnce } from "../log.js";
+
+export interface SchedulerHooks {
+  maxFailures: number;
+  moduleAllowed: ((id: number, sourceHash: string) => boolean) | undefined;
+  mergeAccumulators(updates: AccumulatorUpdate[]): void;
+  blockAdded(rddId: number, split: number, executorId: string): void;
+  blockLocation(rddId: number, split: number): string | undefined;
+  dropStageEverywhere(key: string): void;
+}
+
+/**
+ * Splits a job into stages at shuffle boundaries, runs missing parent stages first (reusing
+ * shuffle output that earlier jobs already wrote), and retries failed tasks up to
+ * `spark.task.maxFailures` before failing the job with Spark's message.
+ */
+export class DAGScheduler {
+  private nextJobId = 0;
+  private nextStageId = 0;
+  private nextTaskId = 0;
+  private readonly shuffleStages = new Map<number, ShuffleMapStage>();
+
+  constructor(
+    private readonly tracker: MapOutputTracker,
+    private readonly tasks: TaskScheduler,
+    private readonly bus: ListenerBus,
+    private readonly hooks: SchedulerHooks,
+  ) {}
+
+  async runJob<R>(rdd: RDD<unknown>, op: ResultOpCall, partitions: number[], callSite: string): Promise<R[]> {
+    const jobId = this.nextJobId++;
+    const parents = this.parentStages(rdd, jobId);
+    const stage = new ResultStage(this.nextStageId++, rdd, parents, jobId, partitions, op);
+    this.bus.post("onJobStart", { jobId, time: Date.now(), stageIds: this.stageIds(stage), callSite });
+    try {
+      await Promise.all(parents.map((p) => this.ensureShuffleOutput(p)));
+      const results = new Array<R>(partitions.length);
+      await this.runStage(stage, partitions, (index, value) => {
+        results[index] = value as R;
+      }, callSite);
+      this.bus.post("onJobEnd", { jobId, time: Date.now(), succeeded: true });
+      return results;
+    } catch (e) {
+      this.bus.post("onJobEnd", { jobId, time: Date.now(), succeeded: false, error: String(e) });
+      throw e;
+    }
+  }
+
+  private stageIds(stage: Stage): number[] {
+    const ids = new Set<number>();
+    const visit = (s: Stage): void => {
+      ids.add(s.id);
+      s.parents.forEach(visit);
+    };
+    visit(stage);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  /** The shuffle stages an RDD's narrow lineage reads from, created ancestors first as in Spark. */
+  private parentStages(rdd: RDD<unknown>, jobId: number): ShuffleMapStage[] {
+    const found: ShuffleMapStage[] = [];
+    const visited = new Set<number>();
+    const stack = [rdd];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      if (visited.has(r.id)) continue;
+      visited.add(r.id);
+      for (const dep of r.dependencies()) {
+        if (dep instanceof ShuffleDependency) {
+          const s = this.shuffleStage(dep as ShuffleDependency<unknown, unknown, unknown>, jobId);
+          if (!found.includes(s)) found.push(s);
+        } else stack.push(dep.rdd);
+      }
+    }
+    return found;
+  }
+
+  private shuffleStage(dep: ShuffleDependency<unknown, unknown, unknown>, jobId: number): ShuffleMapStage {
+    let s = this.shuffleStages.get(dep.shuffleId);
+    if (s) return s;
+    const parents = this.parentStages(dep.rdd, jobId);
+    s = new ShuffleMapStage(this.nextStageId++, dep.rdd, parents, jobId, dep);
+    this.shuffleStages.set(dep.shuffleId, s);
+    this.tracker.registerShuffle(dep.shuffleId, dep.rdd.getNumPartitions(), dep.partitioner.numPartitions);
+    return s;
+  }
+
+  private ensureShuffleOutput(stage: ShuffleMapStage): Promise<void> {
+    const shuffleId = stage.dep.shuffleId;
+    if (this.tracker.isAvailable(shuffleId)) return Promise.resolve();
+    stage.running ??= (async () => {
+      try {
+        await Promise.all(stage.parents.map((p) => this.ensureShuffleOutput(p)));
+        // A range partitioner samples its parent before any map task can place a key.
+        const part = stage.dep.partitioner as { prepare?: (parentPartitions: number) => Promise<void> };
+        if (part.prepare) await part.prepare(stage.rdd.getNumPartitions());
+        await this.runStage(stage, this.tracker.missingMaps(shuffleId), (index, value) => {
+          this.tracker.registerMapOutput(shuffleId, index, value as MapStatus);
+        }, `${stage.rdd.creationSite}`);
+      } finally {
+        stage.running = undefined;
+      }
+    })();
+    return stage.running;
+  }
+
+  private async runStage(stage: Stage, partitions: number[], onResult: (index: number, value: unknown) => void, name: string): Promise<void> {
+    const attempt = stage.attempt++;
+    const info: StageInfo = {
+      stageId: stage.id,
+      attemptNumber: attempt,
+      name,
+      numTasks: partitions.length,
+      rddIds: this.narrowRddIds(stage.rdd),
+      parentIds: stage.parents.map((p) => p.id),
+      submissionTime: Date.now(),
+    };
+    this.bus.post("onStageSubmitted", { stageInfo: info });
+    const work = this.liveWork(stage);
+    const plan = this.tasks.hasWorkers ? this.workerPlan(stage, work, attempt) : undefined;
+    try {
+      await Promise.all(
+        partitions.map((partition, i) =>
+          this.runTask(stage, attempt, partition, work, plan).then((value) =>
+            onResult(stage instanceof ResultStage ? i : partition, value),
+          ),
+        ),
+      );
+    } catch (e) {
+      info.failureReason = e instanceof Error ? e.message : String(e);
+      throw e;
+    } finally {
+      info.completionTime = Date.now();
+      this.bus.post("onStageCompleted", { stageInfo: info });
+      if (plan) this.hooks.dropStageEverywhere(plan.key);
+    }
+  }
+
+  private liveWork(stage: Stage): TaskWork {
+    if (stage instanceof ShuffleMapStage) {
+      const d = stage.dep;
+      const shuffle: ShuffleWriteSpec = {
+        shuffleId: d.shuffleId,
+        partitioner: d.partitioner,
+        aggregator: d.aggregator,
+        mapSideCombine: d.mapSideCombine,
+      };
+      return { kind: "shuffleMap", rdd: stage.rdd, shuffle };
+    }
+    return { kind: "result", rdd: stage.rdd, op: (stage as ResultStage).op };
+  }
+
+  /** The stage as data for a worker, or undefined (with a warning) when something in it cannot travel. */
+  private workerPlan(stage: Stage, work: TaskWork, attempt: number): StagePlan | undefined {
+    const b = new PlanBuilder(this.hooks.moduleAllowed);
+    const key = `${stage.id}.${attempt}`;
+    const rdd = b.node(stage.rdd);
+    let plan: StagePlan;
+    if (work.kind === "result") {
+      const args = work.op.args.map((a, i) => (typeof a === "function" ? b.fn(a, `${work.op.name} function`) : checkData(a, `${work.op.name} argument ${i + 1}`, b)));
+      plan = { key, rdd, op: { name: work.op.name, args } };
+    } else {
+      const s = work.shuffle;
+      const partitioner = b.partitioner(s.partitioner);
+      plan = {
+        key,
+        rdd,
+        shuffle: {
+          shuffleId: s.shuffleId,
+          partitioner: partitioner ?? { $partitioner: { kind: "hash", numPartitions: 1 } },
+          aggregator: s.aggregator && {
+            createCombiner: b.fn(s.aggregator.createCombiner, "createCombiner"),
+            mergeValue: b.fn(s.aggregator.mergeValue, "mergeValue"),
+            mergeCombiners: b.fn(s.aggregator.mergeCombiners, "mergeCombiners"),
+          },
+          mapSideCombine: s.mapSideCombine,
+        },
+      };
+    }
+    if (b.failures.length === 0) return plan;
+    for (const f of b.failures) warnDriverFallback(stage, f);
+    return undefined;
+  }
+
+  private async runTask(stage: Stage, stageAttempt: number, partition: number, work: TaskWork, plan: StagePlan | undefined): Promise<unknown> {
+    const index = stage instanceof ResultStage ? stage.partitions.indexOf(partition) : partition;
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < this.hooks.maxFailures; attempt++) {
+      const taskId = this.nextTaskId++;
+      const taskInfo: TaskInfo = { taskId, index, attemptNumber: attempt, stageId: stage.id, executorId: "", launchTime: Date.now() };
+      const preferred = this.preferredLocation(stage.rdd, partition, 0);
+      this.bus.post("onTaskStart", { taskInfo });
+      const { result, executorId } = await this.tasks.submit({
+        local: { taskId, stageId: stage.id, stageAttempt, partition, attempt, work, shuffleInputs: this.shuffleInputs(stage.rdd, partition) },
+        plan,
+        preferred,
+      });
+      taskInfo.executorId = executorId;
+      taskInfo.finishTime = Date.now();
+      taskInfo.executorRunTime = result.metrics.executorRunTime;
+      taskInfo.recordsRead = result.metrics.recordsRead;
+      if (result.ok) {
+        taskInfo.successful = true;
+        if (stage instanceof ShuffleMapStage) {
+          const st = result.value as MapStatus;
+          taskInfo.shuffleWriteRecords = st.records;
+          taskInfo.shuffleWriteBytes = st.bytes;
+        }
+        this.hooks.mergeAccumulators(result.accumUpdates);
+        for (const [rddId, split] of result.blocksAdded) this.hooks.blockAdded(rddId, split, executorId);
+        this.bus.post("onTaskEnd", { taskInfo });
+        return result.value;
+      }
+      taskInfo.successful = false;
+      taskInfo.errorMessage = `${result.error.name}: ${result.error.message}`;
+      this.bus.post("onTaskEnd", { taskInfo });
+      lastError = reviveError(result.error);
+      const failures = attempt + 1;
+      if (failures >= this.hooks.maxFailures) {
+        throw new SparkException(
+          `Job aborted due to stage failure: Task ${index} in stage ${stage.id}.${stageAttempt} failed ${failures} times, most recent failure: Lost task ${index}.${attempt} in stage ${stage.id}.${stageAttempt} (TID ${taskId}) (localhost executor ${executorId}): ${result.error.name}: ${result.error.message}`,
+          { cause: lastError },
+        );
+      }
+    }
+    throw lastError ?? new SparkException("task did not run");
+  }
+
+  /** Every (shuffle, reduce partition) this task's narrow lineage reads. */
+  private shuffleInputs(rdd: RDD<unknown>, partition: number): Map<string, BlockRef[]> {
+    const out = new Map<string, BlockRef[]>();
+    const visit = (r: RDD<unknown>, p: number): void => {
+      for (const dep of r.dependencies()) {
+        if (dep instanceof ShuffleDependency) {
+          const key = shuffleInputKey(dep.shuffleId, p);
+          if (!out.has(key)) out.set(key, this.tracker.blocksFor(dep.shuffleId, p));
+        } else if (dep instanceof NarrowDependency) {
+          // A cached partition is read from its block, so its lineage's inputs are not needed.
+          for (const pp of dep.getParents(p)) visit(dep.rdd, pp);
+        }
+      }
+    };
+    visit(rdd, partition);
+    return out;
+  }
+
+  private preferredLocation(rdd: RDD<unknown>, partition: number, depth: number): string | undefined {
+    if (rdd.storageLevel !== StorageLevel.NONE) {
+      const loc = this.hooks.blockLocation(rdd.id, partition);
+      if (loc) return loc;
+    }
+    if (depth > 50) return undefined;
+    for (const dep of rdd.dependencies()) {
+      if (!(dep instanceof NarrowDependency)) continue;
+      for (const p of dep.getParents(partition)) {
+        const loc = this.preferredLocation(dep.rdd, p, depth + 1);
+        if (loc) return loc;
+      }
+    }
+    return undefined;
+  }
+
+  private narrowRddIds(rdd: RDD<unknown>): number[] {
+    const ids: number[] = [];
+    const stack = [rdd];
+    while (stack.length) {
+      const r = stack.pop()!;
+      if (ids.includes(r.id)) continue;
+      ids.push(r.id);
+      for (const d of r.dependencies()) if (d instanceof NarrowDependency) stack.push(d.rdd);
+    }
+    return ids;
+  }
+
+  /** Forgets a shuffle whose RDD is gone, so a later job recomputes rather than reads freed blocks. */
+  removeShuffle(shuffleId: number): void {
+    this.shuffleStages.delete(shuffleId);
+    this.tracker.unregisterShuffle(shuffleId);
+  }
+}
+
+function checkData(value: unknown, what: string, b: PlanBuilder): unknown {
+  try {
+    structuredClone(value);
+    return value;
+  } catch (e) {
+    b.failures.push({ what, reason: `it cannot be copied to another thread (${(e as Error).message})`, key: { what } });
+    return undefined;
+  }
+}
+
+function warnDriverFallback(stage: Stage, f: ShipFailure): void {
+  const where = f.location ? ` at ${f.location}` : "";
+  warnOnce(
+    `${f.what}|${f.reason}|${f.location ?? ""}`,
+    `Running stage ${stage.id} (${stage.rdd.creationSite}) on the driver thread, not in parallel: the ${f.what}${where} cannot be sent to an executor: ${f.reason}. ` +
+      `To run it in parallel, capture only plain data (numbers, strings, arrays, plain objects, Maps, Sets) or sc.broadcast(...) values, or pass a function with no free variables.`,
+  );
+}

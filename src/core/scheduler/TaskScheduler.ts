@@ -1,0 +1,112 @@
+import type { LocalExecutor, LocalTask } from "../executor/LocalExecutor.js";
+import type { WorkerExecutor } from "../executor/WorkerExecutor.js";
+import type { StagePlan } from "../executor/messages.js";
+import type { TaskResult } from "../executor/TaskResult.js";
+import { transferable } from "../shuffle/BlockRef.js";
+import { describeError } from "../errors.js";
+
+export interface TaskSubmission {
+  local: LocalTask;
+  /** The stage as data for a worker; absent when some function of the stage cannot travel. */
+  plan: StagePlan | undefined;
+  /** The executor holding a cached block or state this task reads. */
+  preferred: string | undefined;
+}
+
+export interface TaskOutcome {
+  result: TaskResult;
+  executorId: string;
+}
+
+interface Queued {
+  sub: TaskSubmission;
+  since: number;
+  resolve: (o: TaskOutcome) => void;
+}
+
+/**
+ * Hands tasks to executor slots: one task per worker thread at a time. A task that prefers an
+ * executor (its cached partition or state is there) waits for it up to the locality wait, as
+ * Spark's `spark.locality.wait`, then runs anywhere and recomputes from lineage.
+ */
+export class TaskScheduler {
+  private readonly queue: Queued[] = [];
+  private readonly busy = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly driver: LocalExecutor,
+    private readonly workers: WorkerExecutor[],
+    private readonly localityWaitMs: number,
+  ) {}
+
+  get hasWorkers(): boolean {
+    return this.workers.length > 0;
+  }
+
+  submit(sub: TaskSubmission): Promise<TaskOutcome> {
+    if (!sub.plan || this.workers.length === 0) {
+      return this.driver.run(sub.local).then((result) => ({ result, executorId: this.driver.id }));
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ sub, since: performance.now(), resolve });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const now = performance.now();
+    let nextExpiry = Infinity;
+    for (const w of this.workers) {
+      if (!w.alive || this.busy.has(w.id) || this.queue.length === 0) continue;
+      let pick = this.queue.findIndex((q) => q.sub.preferred === w.id);
+      if (pick < 0) {
+        pick = this.queue.findIndex((q) => {
+          const pref = q.sub.preferred;
+          if (pref === undefined || pref === w.id) return true;
+          if (!this.workers.some((x) => x.id === pref && x.alive)) return true;
+          const expires = q.since + this.localityWaitMs;
+          if (expires <= now) return true;
+          nextExpiry = Math.min(nextExpiry, expires);
+          return false;
+        });
+      }
+      if (pick >= 0) this.dispatch(w, this.queue.splice(pick, 1)[0]!);
+    }
+    if (this.queue.length > 0 && nextExpiry < Infinity && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, Math.max(1, nextExpiry - now));
+    }
+  }
+
+  private dispatch(w: WorkerExecutor, q: Queued): void {
+    this.busy.add(w.id);
+    const t = q.sub.local;
+    const done = (result: TaskResult): void => {
+      this.busy.delete(w.id);
+      q.resolve({ result, executorId: w.id });
+      this.pump();
+    };
+    w.run({
+      type: "task",
+      taskId: t.taskId,
+      stageId: t.stageId,
+      stageAttempt: t.stageAttempt,
+      partition: t.partition,
+      attempt: t.attempt,
+      plan: q.sub.plan!,
+      shuffleInputs: [...t.shuffleInputs.entries()].map(([k, refs]) => [k, refs.map(transferable)]),
+    }).then(done, (e: unknown) => done({ ok: false, error: describeError(e), metrics: { executorRunTime: 0, recordsRead: 0 } }));
+  }
+
+  /** Called when a worker is replaced, so queued tasks can use the new one. */
+  executorsChanged(): void {
+    this.pump();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * A hash map whose keys have Spark's value equality (see `keyEncoding.ts` for the exact
+ * rules), e.g. two distinct `["a", 1]` tuples are the same key.
+ *
+ * Primitive keys (and functions/symbols, which compare by identity) are stored in a native
+ * `Map` as they are, so that path costs one native lookup and allocates nothing per call.
+ * Object keys are encoded to a canonical string; the first key object seen for an encoding is
+ * the one `keys()`/`entries()` report.
+ *
+ * Values live in a small per-key slot object: that lets `update` (the combineByKey hot loop)
+ * read and write an existing key with a single native lookup.
+ */
+import { encodeKey } from "./keyEncoding.js";
+
+interface Slot<K, V> {
+  readonly key: K;
+  value: V;
+}
+
+export class KeyMap<K, V> {
+  // Primitive keys map to their slot; composite keys' slots map to themselves. One native Map
+  // for both keeps a single insertion order across both kinds of key.
+  private readonly slots = new Map<unknown, Slot<K, V>>();
+  private readonly composite = new Map<string, Slot<K, V>>();
+
+  constructor(entries?: Iterable<readonly [K, V]>) {
+    if (entries !== undefined) for (const [k, v] of entries) this.set(k, v);
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  get(key: K): V | undefined {
+    const slot =
+      typeof key !== "object" || key === null
+        ? this.slots.get(key)
+        : this.composite.get(encodeKey(key));
+    return slot === undefined ? undefined : slot.value;
+  }
+
+  has(key: K): boolean {
+    return typeof key !== "object" || key === null
+      ? this.slots.has(key)
+      : this.composite.has(encodeKey(key));
+  }
+
+  set(key: K, value: V): this {
+    if (typeof key !== "object" || key === null) {
+      const slot = this.slots.get(key);
+      if (slot === undefined) this.slots.set(key, { key, value });
+      else slot.value = value;
+      return this;
+    }
+    const enc = encodeKey(key);
+    const slot = this.composite.get(enc);
+    if (slot === undefined) this.insertComposite(enc, key, value);
+    else slot.value = value;
+    return this;
+  }
+
+  /**
+   * Sets the key to `ifAbsent()` if it is missing, else to `merge(current)`; returns the new
+   * value. This is Spark's `AppendOnlyMap.changeValue` split into its two cases.
+   */
+  update(key: K, ifAbsent: () => V, merge: (current: V) => V): V {
+    if (typeof key !== "object" || key === null) {
+      const slot = this.slots.get(key);
+      if (slot !== undefined) return (slot.value = merge(slot.value));
+      const value = ifAbsent();
+      this.slots.set(key, { key, value });
+      return value;
+    }
+    const enc = encodeKey(key);
+    const slot = this.composite.get(enc);
+    if (slot !== undefined) return (slot.value = merge(slot.value));
+    const value = ifAbsent();
+    this.insertComposite(enc, key, value);
+    return value;
+  }
+
+  delete(key: K): boolean {
+    if (typeof key !== "object" || key === null) return this.slots.delete(key);
+    const enc = encodeKey(key);
+    const slot = this.composite.get(enc);
+    if (slot === undefined) return false;
+    this.composite.delete(enc);
+    this.slots.delete(slot);
+    return true;
+  }
+
+  clear(): void {
+    this.slots.clear();
+    this.composite.clear();
+  }
+
+  *entries(): IterableIterator<[K, V]> {
+    for (const slot of this.slots.values()) yield [slot.key, slot.value];
+  }
+
+  *keys(): IterableIterator<K> {
+    for (const slot of this.slots.values()) yield slot.key;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const slot of this.slots.values()) yield slot.value;
+  }
+
+  /** Iterates without allocating a pair per entry. */
+  forEach(fn: (value: V, key: K) => void): void {
+    for (const slot of this.slots.values()) fn(slot.value, slot.key);
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
+  private insertComposite(enc: string, key: K, value: V): void {
+    const slot: Slot<K, V> = { key, value };
+    this.composite.set(enc, slot);
+    this.slots.set(slot, slot);
+  }
+}
