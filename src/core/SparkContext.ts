@@ -25,7 +25,7 @@ import type { ResultOpCall } from "./scheduler/resultOps.js";
 import { MapOutputTracker } from "./shuffle/MapOutputTracker.js";
 import { BlockManagerMaster } from "./storage/BlockManagerMaster.js";
 import { packValue, toShared } from "./serialization/blockCodec.js";
-import { isExecutorMode, registerUserFunction } from "./closure/index.js";
+import { isExecutorMode, registerUserFunction, sealFunctionRegistry } from "./closure/index.js";
 
 export interface SparkContextOptions {
   master?: string;
@@ -55,6 +55,7 @@ export class SparkContext {
   private nextBroadcast = 0;
   private nextAccumulator = 0;
   private stopped = false;
+  private stopSite = "";
   private checkpointDir: string | undefined;
   private readonly localDir: string;
   private readonly executorMode: boolean;
@@ -180,15 +181,21 @@ export class SparkContext {
 
   private assertNotStopped(): void {
     if (this.stopped) {
+      const active = activeContext ? activeContext.creationSite : "(No active SparkContext.)";
       throw new IllegalStateException(
-        "Cannot call methods on a stopped SparkContext. This stopped SparkContext was created at: " + this.creationSite,
+        `Cannot call methods on a stopped SparkContext.\nThis stopped SparkContext was created at:\n\n${this.creationSite}\n\n` +
+          `And it was stopped at:\n\n${this.stopSite}\n\nThe currently active SparkContext was created at:\n\n${active}\n`,
       );
     }
   }
 
   /** @internal Runs an action's per-partition operation and returns one result per requested partition. */
   async runJob<R>(rdd: RDD<unknown>, op: ResultOpCall, partitions?: number[], site?: string): Promise<R[]> {
-    this.assertNotStopped();
+    // Spark's runJob on a stopped context (actions on RDDs that already exist).
+    if (this.stopped) throw new IllegalStateException("SparkContext has been shutdown");
+    // The first action ends graph construction: the executors' reloaded module stops here too,
+    // so functions created later (e.g. per batch) get no id and travel by source instead.
+    sealFunctionRegistry();
     if (this.executorMode) {
       markExecutorGraphBuilt();
       return new Promise<R[]>(() => undefined);
@@ -325,6 +332,7 @@ export class SparkContext {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopSite = callSite("stop");
     if (activeContext === this) activeContext = undefined;
     this.taskScheduler.stop();
     await Promise.all(this.workers.map((w) => w.stop()));

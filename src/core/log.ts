@@ -1,28 +1,57 @@
-import { pino, type Logger } from "pino";
+import { pino, type Logger, type DestinationStream } from "pino";
+
+const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 
 /**
- * One process-wide logger. Quiet by default (warnings and errors only) so that
- * `pprint` output stays readable; DSTREAM_LOG_LEVEL or `spark.log.level` raise it.
+ * Log lines read like Spark's on a terminal ("12:00:01 WARN  dstream: message k=v").
+ * DSTREAM_LOG_FORMAT=json keeps pino's structured lines for log shippers.
  */
+function readable(): DestinationStream {
+  return {
+    write(line: string) {
+      let rec: Record<string, unknown>;
+      try {
+        rec = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        process.stderr.write(line);
+        return;
+      }
+      const { level, time, msg, ...rest } = rec;
+      const t = new Date(Number(time)).toISOString().slice(11, 19);
+      const extra = Object.entries(rest)
+        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join(" ");
+      process.stderr.write(`${t} ${(LEVELS[Number(level)] ?? "LOG").padEnd(5)} dstream: ${String(msg ?? "")}${extra ? " " + extra : ""}\n`);
+    },
+  };
+}
+
 let root: Logger | undefined;
 
+/** One process-wide logger, quiet by default (warnings and errors) so `pprint` output stays readable. */
 export function logger(): Logger {
   if (!root) {
-    root = pino(
-      { level: process.env.DSTREAM_LOG_LEVEL ?? "warn", base: undefined },
-      pino.destination({ dest: 2, sync: true }),
-    );
+    const opts = { level: normalize(process.env.DSTREAM_LOG_LEVEL ?? "warn"), base: undefined };
+    root = process.env.DSTREAM_LOG_FORMAT === "json" ? pino(opts, pino.destination({ dest: 2, sync: true })) : pino(opts, readable());
   }
   return root;
 }
 
-export function setLogLevel(level: string): void {
-  const valid = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-  const l = level.toLowerCase() === "all" ? "trace" : level.toLowerCase() === "off" ? "silent" : level.toLowerCase();
-  if (!valid.includes(l)) {
-    throw new Error(`setLogLevel: unknown level '${level}'. Use one of ${valid.join(", ")} (or ALL / OFF as in Spark).`);
+const VALID = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function normalize(level: string): string {
+  const l = level.toLowerCase();
+  if (l === "all") return "trace";
+  if (l === "off") return "silent";
+  if (l === "warning") return "warn";
+  if (!VALID.includes(l)) {
+    throw new Error(`setLogLevel: unknown level '${level}'. Use one of ${VALID.join(", ")} (or ALL / OFF as in Spark).`);
   }
-  logger().level = l;
+  return l;
+}
+
+export function setLogLevel(level: string): void {
+  logger().level = normalize(level);
 }
 
 const warnedOnce = new Set<string>();

@@ -20,6 +20,7 @@ test("a function with no free identifiers ships by source", () => {
   assert.deepEqual(a.freeVariables, []);
   assert.deepEqual(a.globals, []);
   assert.equal(a.reason, undefined);
+  assert.deepEqual(a.assignedFreeVariables, []);
   assert.equal(a.usesThis, false);
   assert.equal(a.isNative, false);
 });
@@ -86,6 +87,13 @@ test("catch parameters bind; labels are not identifiers", () => {
 test("member names and non-computed keys are not references; shorthand and computed keys are", () => {
   assert.deepEqual(free("x => x.a.b[c]?.d"), ["c"]);
   assert.deepEqual(free(`x => ({ a, b: c, [d]: e, "s": 1, 3: 4, f() { return g }, ...h })`), ["a", "c", "d", "e", "g", "h"]);
+});
+
+test("free variables the function assigns to are listed", () => {
+  const a = analyzeFunction(fromSource("x => { count++; total += x; [p, q] = [q, p]; ({ r } = x); let local; local = 1; return seen.has(x) }"));
+  assert.deepEqual(a.freeVariables, ["count", "total", "p", "q", "r", "seen"]);
+  assert.deepEqual(a.assignedFreeVariables, ["count", "total", "p", "q", "r"]);
+  assert.deepEqual(analyzeFunction(fromSource("x => x + 1")).assignedFreeVariables, []);
 });
 
 test("destructuring assignment targets, templates, and tagged templates", () => {

@@ -13,6 +13,12 @@ export interface FunctionAnalysis {
   readonly freeVariables: readonly string[];
   /** Free identifiers that are standard JS/Node globals (plus `__name`); executors have them. */
   readonly globals: readonly string[];
+  /**
+   * Free variables the function assigns to. Executors assign to their own
+   * copy, so the driver never sees the change (as in Spark); worth a warning
+   * that points to accumulators.
+   */
+  readonly assignedFreeVariables: readonly string[];
   /** Why the function is not `shippableBySource`. */
   readonly reason?: string;
   readonly usesThis: boolean;
@@ -76,6 +82,7 @@ function analyze(fn: Function): FunctionAnalysis {
     reason: blockers.length > 0 ? blockers.join(", ") : undefined,
     usesThis: report.usesThis,
     usesArguments: report.usesArguments,
+    assigned: report.assigned,
   });
 }
 
@@ -87,12 +94,12 @@ function result(r: {
   usesThis?: boolean;
   usesArguments?: boolean;
   isNative?: boolean;
+  assigned?: string[];
 }): FunctionAnalysis {
   const globals: string[] = [];
   const freeVariables: string[] = [];
   for (const name of new Set(r.free)) {
-    // `arguments` is in no global object, but spell the rule out: it always belongs to someone else here.
-    if (name !== "arguments" && (name === NAME_HELPER || isStandardGlobal(name))) globals.push(name);
+    if (name === NAME_HELPER || isStandardGlobal(name)) globals.push(name);
     else freeVariables.push(name);
   }
   const shippableBySource = r.recreatable && freeVariables.length === 0;
@@ -103,6 +110,7 @@ function result(r: {
     source: r.source,
     freeVariables,
     globals,
+    assignedFreeVariables: (r.assigned ?? []).filter((n) => freeVariables.includes(n)),
     ...(reason !== undefined ? { reason } : {}),
     usesThis: r.usesThis ?? false,
     usesArguments: r.usesArguments ?? false,
@@ -117,6 +125,7 @@ function unshippable(reason: string, extra: { isNative?: boolean } = {}): Functi
     source: "",
     freeVariables: [],
     globals: [],
+    assignedFreeVariables: [],
     reason,
     usesThis: false,
     usesArguments: false,
@@ -138,15 +147,18 @@ function parseFunction(text: string, fn: Function): Parsed {
   let firstError: unknown;
   try {
     // Inside a method, so that an arrow's `super` and `new.target` parse and are reported as such rather than as syntax errors.
-    const e = returnedExpression(acorn.parse(`({m(){return(${text}\n)}})`, PARSE));
-    if (e?.type === "ArrowFunctionExpression" || e?.type === "FunctionExpression") {
+    const prefix = "({m(){return(";
+    const e = returnedExpression(acorn.parse(`${prefix}${text}\n)}})`, PARSE));
+    // The function must be the whole text, or the text is not what we will evaluate on the other side.
+    const whole = e !== undefined && e.start === prefix.length && e.end === prefix.length + text.length;
+    if (whole && (e.type === "ArrowFunctionExpression" || e.type === "FunctionExpression")) {
       const natural = e.type === "FunctionExpression" && e.id ? e.id.name : "";
       // esbuild/tsx's `__name` preserves inferred names such as `h` in `const h = x => x`; do the same.
       const named = typeof fn.name === "string" && fn.name !== natural;
       const source = named ? `${NAME_HELPER}(${text}, ${JSON.stringify(fn.name)})` : text;
       return { node: e, source, named };
     }
-    if (e?.type === "ClassExpression") return { reason: "is a class constructor" };
+    if (whole && e.type === "ClassExpression") return { reason: "is a class constructor" };
   } catch (err) {
     firstError = err;
   }
@@ -158,7 +170,9 @@ function parseFunction(text: string, fn: Function): Parsed {
   } catch {
     // Report the first, most direct parse error below.
   }
-  return { reason: `its source could not be parsed (${firstError instanceof Error ? firstError.message : "unknown form"})` };
+  // Acorn's "(line:column)" suffix would point into the parse wrapper, not the user's code.
+  const message = firstError instanceof Error ? firstError.message.replace(/ \(\d+:\d+\)$/, "") : "unknown form";
+  return { reason: `its source could not be parsed (${message})` };
 }
 
 function parseMethod(text: string, fn: Function): Parsed | undefined {

@@ -178,6 +178,8 @@ function scriptUrl(scriptId: string): string | undefined {
     // Enabling replays scriptParsed for every loaded script, synchronously; the debugger is off again before any user code runs.
     post("Debugger.enable", {});
     post("Debugger.disable", {});
+    // Remember misses too (eval'd code has no URL), so the debugger is not toggled again for the same script.
+    if (!scriptUrls.has(scriptId)) scriptUrls.set(scriptId, "");
   }
   return scriptUrls.get(scriptId);
 }

@@ -5,6 +5,8 @@ export type FunctionNode = acorn.ArrowFunctionExpression | acorn.FunctionExpress
 export interface FreeIdentifierReport {
   /** Unresolved identifiers, in order of first use. */
   readonly free: string[];
+  /** Free identifiers the function assigns to (`count++`, `total = x`). */
+  readonly assigned: string[];
   /** `this` of the analysed function itself or of an enclosing scope. */
   readonly usesThis: boolean;
   readonly usesSuper: boolean;
@@ -43,6 +45,7 @@ type Walkable = acorn.Expression | acorn.Super | acorn.PrivateIdentifier | acorn
 
 class Walker {
   readonly free = new Set<string>();
+  readonly assigned = new Set<string>();
   usesThis = false;
   usesSuper = false;
   usesArguments = false;
@@ -50,9 +53,10 @@ class Walker {
   usesImportMeta = false;
   readonly dynamicImports: Array<string | null> = [];
 
-  reference(name: string, scope: Scope): void {
+  reference(name: string, scope: Scope, write = false): void {
     if (scope.resolves(name)) return;
     this.free.add(name);
+    if (write) this.assigned.add(name);
     if (name === "arguments") this.usesArguments = true;
   }
 
@@ -70,9 +74,8 @@ class Walker {
     for (const p of node.params) declarePattern(p, params);
     for (const p of node.params) this.pattern(p, params, inner, true);
     if (node.body.type === "BlockStatement") {
-      // Non-simple parameters get their own scope, so a body `var x` does not capture `x` used in a default.
-      const simple = node.params.every((p) => p.type === "Identifier");
-      const body = simple ? params : new Scope(params);
+      // Defaults were resolved above, before the body's declarations exist: `(a = x) => { var x }` reads an outer `x`.
+      const body = new Scope(params);
       hoistVars(node.body.body, body);
       declareLexical(node.body.body, body);
       this.statements(node.body.body, body, inner);
@@ -212,7 +215,7 @@ class Walker {
   pattern(p: acorn.Pattern, scope: Scope, ctx: Ctx, binding: boolean): void {
     switch (p.type) {
       case "Identifier":
-        if (!binding) this.reference(p.name, scope);
+        if (!binding) this.reference(p.name, scope, true);
         return;
       case "MemberExpression":
         this.expr(p, scope, ctx);
@@ -273,8 +276,11 @@ class Walker {
       case "ClassExpression":
         this.cls(e, scope, ctx);
         return;
-      case "UnaryExpression":
       case "UpdateExpression":
+        if (e.argument.type === "Identifier") this.reference(e.argument.name, scope, true);
+        else this.expr(e.argument, scope, ctx);
+        return;
+      case "UnaryExpression":
       case "AwaitExpression":
       case "SpreadElement":
         this.expr(e.argument, scope, ctx);
@@ -424,6 +430,7 @@ export function freeIdentifiers(node: FunctionNode): FreeIdentifierReport {
   w.fn(node, new Scope(null), { nested: false, ownsNewTarget: false }, true);
   return {
     free: [...w.free],
+    assigned: [...w.assigned],
     usesThis: w.usesThis,
     usesSuper: w.usesSuper,
     usesArguments: w.usesArguments,

@@ -7,15 +7,23 @@
 
 import { createHash } from "node:crypto";
 
-const ids = new WeakMap<Function, number>();
-// Strong references: a registered function must stay resolvable by id for the application's lifetime.
-const byId: Function[] = [];
+interface Registry {
+  ids: WeakMap<Function, number>;
+  // Strong references: a registered function must stay resolvable by id for the application's lifetime.
+  byId: Function[];
+  sealed: boolean;
+}
+// On globalThis, like the executor-mode flag: one registry however dstream was loaded.
+const KEY = Symbol.for("dstream.functionRegistry");
+const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+const reg: Registry = (g[KEY] ??= { ids: new WeakMap(), byId: [], sealed: false });
+const ids = reg.ids;
+const byId = reg.byId;
 const hashes = new WeakMap<Function, string>();
-let sealed = false;
 
 /** Assigns the next id to `fn` the first time it is seen; later calls are no-ops. Ignored once sealed. */
 export function registerUserFunction(fn: Function): void {
-  if (sealed || ids.has(fn)) return;
+  if (reg.sealed || ids.has(fn)) return;
   ids.set(fn, byId.length);
   byId.push(fn);
 }
@@ -34,18 +42,18 @@ export function registeredFunction(id: number): Function | undefined {
  * exist on executors, and registering them would only grow the registry.
  */
 export function sealFunctionRegistry(): void {
-  sealed = true;
+  reg.sealed = true;
 }
 
 export function isFunctionRegistrySealed(): boolean {
-  return sealed;
+  return reg.sealed;
 }
 
 /** For tests and for an executor that rebuilds its graph from scratch. */
 export function resetFunctionRegistry(): void {
   for (const fn of byId) ids.delete(fn);
   byId.length = 0;
-  sealed = false;
+  reg.sealed = false;
 }
 
 /** `[id, sourceHash]` for every registered function, in id order. */

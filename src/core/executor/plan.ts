@@ -2,7 +2,9 @@ import type { RDD } from "../rdd/RDD.js";
 import { NarrowDependency } from "../rdd/Dependency.js";
 import type { Partitioner, PartitionerDescriptor } from "../partitioner/Partitioner.js";
 import { partitionerFromDescriptor } from "../partitioner/partitionerFromDescriptor.js";
-import { shipFunction, reviveFunction, type FnRef, type HandleRevivers } from "../closure/index.js";
+import { shipFunction } from "../closure/shipFunction.js";
+import { reviveFunction } from "../closure/reviveFunction.js";
+import type { FnRef, HandleRevivers } from "../closure/FnRef.js";
 
 /**
  * A stage's RDD chain as plain data, so a worker thread can rebuild it. Only function

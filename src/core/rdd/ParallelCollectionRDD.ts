@@ -7,10 +7,18 @@ import { packRecords, toShared, unpackRecords } from "../serialization/blockCode
 
 /** Spark's positional slicing: slice i holds elements [floor(i*n/p), floor((i+1)*n/p)). */
 export function sliceBounds(n: number, numSlices: number): Array<[number, number]> {
-  if (numSlices < 1) throw new IllegalArgumentException("Positive number of partitions required");
+  checkNumSlices(numSlices);
   const out: Array<[number, number]> = [];
   for (let i = 0; i < numSlices; i++) out.push([Math.floor((i * n) / numSlices), Math.floor(((i + 1) * n) / numSlices)]);
   return out;
+}
+
+/** Spark's Int partition count: a fraction would give a partition count that no partition list matches. */
+function checkNumSlices(numSlices: number): void {
+  if (typeof numSlices !== "number" || !Number.isInteger(numSlices)) {
+    throw new TypeError(`numSlices must be an integer number of partitions, got ${String(numSlices)}`);
+  }
+  if (numSlices < 1) throw new IllegalArgumentException("Positive number of partitions required");
 }
 
 /** A driver-side collection split into partitions. Executors receive each slice once, packed in shared memory. */
@@ -52,7 +60,7 @@ export class RangeRDD extends RDD<number> {
   constructor(sc: SparkContext, start: number, end: number, step: number, numSlices: number) {
     super(sc, []);
     if (step === 0) throw new IllegalArgumentException("requirement failed: step cannot be 0");
-    if (numSlices < 1) throw new IllegalArgumentException("Positive number of partitions required");
+    checkNumSlices(numSlices);
     this.start = start;
     this.step = step;
     this.length = Math.max(0, Math.ceil((end - start) / step));
