@@ -32,6 +32,8 @@ export interface JvmReference {
   mapHash: number;
   setHash: number;
   byteswap32: Array<Pair<number, number>>;
+  /** [key, numPartitions, Spark's HashPartitioner partition] */
+  hashPartition: Array<[unknown, number, number]>;
   random: RandomReference[];
   xorshiftHashSeed: Array<Pair<string, string>>;
   /** [partition index, numPartitions, start position] */

@@ -193,7 +193,11 @@ export class RangePartitioner<K> extends Partitioner {
     };
   }
 
-  /** Step 2: the reservoir seed for parent partition `partitionIndex` of RDD `rddId`. */
+  /**
+   * Step 2: the reservoir seed for parent partition `partitionIndex`. Spark passes the id of the
+   * keys-only RDD it samples (`rdd.map(_._1)`); any id works, it only has to be the same one for
+   * every partition of a sketch.
+   */
   static sketchSeed(rddId: number, partitionIndex: number): number {
     return byteswap32(partitionIndex ^ (rddId << 16));
   }
@@ -231,20 +235,40 @@ export class RangePartitioner<K> extends Partitioner {
     ordering?: Ordering<K>,
     options: FromSketchOptions<K> = {},
   ): RangePartitioner<K> {
+    const candidates = RangePartitioner.candidatesFromSketch(partitions, sketch, options);
+    if (partitions <= 1 || candidates.length === 0) return new RangePartitioner<K>([], ascending, ordering);
+    const bounds = RangePartitioner.determineBounds(
+      candidates,
+      Math.min(partitions, candidates.length),
+      ordering,
+    );
+    return new RangePartitioner<K>(bounds, ascending, ordering);
+  }
+
+  /**
+   * The weighted candidates `fromSketch` feeds to `determineBounds`: each sampled key weighs
+   * count / sampleSize of its partition (1 over its sampling probability), rounded to a Float
+   * as Spark stores it; with `options.resampled`, imbalanced partitions' reservoirs are replaced
+   * by the re-sampled keys at weight 1 / fraction. Empty when no bounds are needed.
+   */
+  static candidatesFromSketch<K>(
+    partitions: number,
+    sketch: ReadonlyArray<PartitionSketch<K>>,
+    options: FromSketchOptions<K> = {},
+  ): Array<WeightedCandidate<K>> {
     requirePartitions(partitions);
     const hint = options.samplePointsPerPartitionHint ?? DEFAULT_SAMPLE_POINTS;
     requireHint(hint);
     let numItems = 0;
     for (const s of sketch) numItems += s.count;
-    if (partitions <= 1 || numItems === 0) return new RangePartitioner<K>([], ascending, ordering);
+    const candidates: Array<WeightedCandidate<K>> = [];
+    if (partitions <= 1 || numItems === 0) return candidates;
 
     const { fraction, imbalancedPartitions } = RangePartitioner.resamplePlan(partitions, sketch, hint);
     const resampled = options.resampled;
     const skip = new Set(resampled !== undefined ? imbalancedPartitions : []);
-    const candidates: Array<WeightedCandidate<K>> = [];
     for (const s of sketch) {
       if (skip.has(s.index)) continue;
-      // 1 over the sampling probability, rounded to a Float as Spark stores it.
       const weight = Math.fround(s.count / s.sample.length);
       for (const key of s.sample) candidates.push([key, weight]);
     }
@@ -252,12 +276,7 @@ export class RangePartitioner<K> extends Partitioner {
       const weight = Math.fround(1.0 / fraction);
       for (const key of resampled) candidates.push([key, weight]);
     }
-    const bounds = RangePartitioner.determineBounds(
-      candidates,
-      Math.min(partitions, candidates.length),
-      ordering,
-    );
-    return new RangePartitioner<K>(bounds, ascending, ordering);
+    return candidates;
   }
 
   /**

@@ -9,6 +9,7 @@ import { compareKeys } from "../util/compareKeys.js";
 import { StatCounter } from "../util/StatCounter.js";
 import { sparkString } from "../util/sparkString.js";
 import { reservoirSampleAndCount } from "../util/reservoirSample.js";
+import { RangePartitioner } from "../partitioner/RangePartitioner.js";
 import { packRecords } from "../serialization/blockCodec.js";
 
 /**
@@ -156,11 +157,11 @@ export const resultOps: Record<string, ResultOp> = {
     renameSync(tmp, join(dir as string, name));
     return records.length;
   },
-  sampleKeys(rdd, split, ctx, [sampleSize, seed]) {
+  sampleKeys(rdd, split, ctx, [sampleSize, rddId]) {
     const keys = (function* () {
       for (const kv of rdd.iterator(split, ctx)) yield (kv as [unknown, unknown])[0];
     })();
-    const [sample, count] = reservoirSampleAndCount(keys, sampleSize as number, (seed as number) + split);
+    const [sample, count] = reservoirSampleAndCount(keys, sampleSize as number, RangePartitioner.sketchSeed(rddId as number, split));
     return { index: split, count, sample };
   },
 };

@@ -5,7 +5,8 @@
  * Primitive keys (and functions/symbols, which compare by identity) are stored in a native
  * `Map` as they are, so that path costs one native lookup and allocates nothing per call.
  * Object keys are encoded to a canonical string; the first key object seen for an encoding is
- * the one `keys()`/`entries()` report.
+ * the one `keys()`/`entries()` report. As with Java's HashMap, mutating an object after using
+ * it as a key leaves it filed under its old contents.
  *
  * Values live in a small per-key slot object: that lets `update` (the combineByKey hot loop)
  * read and write an existing key with a single native lookup.

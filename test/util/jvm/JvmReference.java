@@ -279,12 +279,15 @@ public class JvmReference {
     // Merging partial counters: random values split into uneven parts.
     Random mr = new Random(5);
     List<String> sm = new ArrayList<>();
-    for (int t = 0; t < 6; t++) {
-      int parts = 1 + mr.nextInt(5);
+    // Sizes chosen to hit each branch of merge(other): other much smaller, much larger, similar.
+    int[][] sizePlans = {{100, 3}, {3, 100}, {50, 40}, {0, 5}, {5, 0}, {200, 1, 1, 1}, {7, 500}, {2, 1000}, {1, 50}, {4, 90, 3, 700}};
+    for (int t = 0; t < 6 + sizePlans.length; t++) {
+      int[] plan = t >= 6 ? sizePlans[t - 6] : null;
+      int parts = plan != null ? plan.length : 1 + mr.nextInt(5);
       List<String> partJson = new ArrayList<>();
       org.apache.spark.util.StatCounter total = new org.apache.spark.util.StatCounter();
       for (int p = 0; p < parts; p++) {
-        int size = mr.nextInt(t % 2 == 0 ? 40 : 3);
+        int size = plan != null ? plan[p] : mr.nextInt(t % 2 == 0 ? 40 : 3);
         org.apache.spark.util.StatCounter c = new org.apache.spark.util.StatCounter();
         List<String> vs = new ArrayList<>();
         for (int i = 0; i < size; i++) { double v = mr.nextGaussian() * 100 + 3; c.merge(v); vs.add(Double.toString(v)); }

@@ -7,7 +7,6 @@ import { Partitioner } from "../../partitioner/Partitioner.js";
 import { HashPartitioner } from "../../partitioner/HashPartitioner.js";
 import { SampledRangePartitioner } from "../../partitioner/SampledRangePartitioner.js";
 import type { PartitionSketch } from "../../partitioner/RangePartitioner.js";
-import { RangePartitioner } from "../../partitioner/RangePartitioner.js";
 import { compareKeys } from "../../util/compareKeys.js";
 import { at, narrow } from "./transformations.js";
 import { resolvePartitioner } from "./defaultPartitioner.js";
@@ -86,8 +85,8 @@ proto.partitionBy = function (this: Pairs, part: Partitioner | number) {
 function rangePartitioner(rdd: Pairs, partitions: number, ascending: boolean, keyfunc?: Fn): SampledRangePartitioner<unknown> {
   const ordering = keyfunc ? (a: unknown, b: unknown) => compareByKey(keyfunc, a, b) : undefined;
   return new SampledRangePartitioner(partitions, ascending, async (perPartition) => {
-    const seed = RangePartitioner.sketchSeed(rdd.id, 0);
-    return rdd.sc.runJob<PartitionSketch<unknown>>(rdd as RDD<unknown>, { name: "sampleKeys", args: [perPartition, seed] });
+    // Spark seeds each partition's reservoir from the RDD id and the partition index.
+    return rdd.sc.runJob<PartitionSketch<unknown>>(rdd as RDD<unknown>, { name: "sampleKeys", args: [perPartition, rdd.id] });
   }, ordering);
 }
 
