@@ -1,10 +1,10 @@
 import type { RDD } from "../rdd/RDD.js";
-import { NarrowDependency } from "../rdd/Dependency.js";
-import type { Partitioner, PartitionerDescriptor } from "../partitioner/Partitioner.js";
+import type { PartitionerDescriptor } from "../partitioner/Partitioner.js";
 import { partitionerFromDescriptor } from "../partitioner/partitionerFromDescriptor.js";
-import { shipFunction } from "../closure/shipFunction.js";
 import { reviveFunction } from "../closure/reviveFunction.js";
 import type { FnRef, HandleRevivers } from "../closure/FnRef.js";
+
+export type { PlanBuilder } from "./PlanBuilder.js";
 
 /**
  * A stage's RDD chain as plain data, so a worker thread can rebuild it. Only function
@@ -25,70 +25,6 @@ export interface EncodedFn {
 }
 export interface EncodedPartitioner {
   $partitioner: PartitionerDescriptor;
-}
-
-/** Why a stage could not be shipped: said once per cause so the user can make it parallel. */
-export interface ShipFailure {
-  what: string;
-  reason: string;
-  location?: string;
-  key: object;
-}
-
-/** Builds plans on the driver, collecting every reason a stage must stay on the driver's thread. */
-export class PlanBuilder {
-  readonly failures: ShipFailure[] = [];
-  private readonly seen = new Set<number>();
-
-  constructor(private readonly allowModule?: (id: number, sourceHash: string) => boolean) {}
-
-  fn(f: Function, what = "function"): EncodedFn {
-    const r = shipFunction(f, this.allowModule ? { allowModule: this.allowModule } : undefined);
-    if (!r.ok) {
-      this.failures.push({ what, reason: r.reason, location: r.location, key: f });
-      return { $fn: { kind: "source", source: "undefined" } };
-    }
-    return { $fn: r.ref };
-  }
-
-  partitioner(p: Partitioner): EncodedPartitioner | undefined {
-    const d = p.toDescriptor();
-    if (d?.kind === "range" && d.customOrdering) {
-      this.failures.push({ what: "range partitioner", reason: "it sorts with a custom ordering function", key: p });
-      return undefined;
-    }
-    if (!d) {
-      this.failures.push({ what: `partitioner ${p.constructor.name}`, reason: "it has no descriptor an executor can rebuild", key: p });
-      return undefined;
-    }
-    return { $partitioner: d };
-  }
-
-  /** A value that is data, not code (zero values, parameters): checked for shippability by cloning. */
-  node(rdd: RDD<unknown>): PlanNode {
-    if (this.seen.has(rdd.id)) return { sameAs: rdd.id };
-    this.seen.add(rdd.id);
-    const target = rdd.checkpointData?.checkpointRDD ?? rdd;
-    const cls = target.constructor as unknown as { planModule?: string; name: string };
-    const args = cls.planModule ? target.planArgs(this) : undefined;
-    if (!args || !cls.planModule) {
-      this.failures.push({
-        what: `${cls.name}[${rdd.id}]`,
-        reason: `${cls.name} does not declare a planModule, so executors cannot rebuild it`,
-        key: cls,
-      });
-      return { module: "", cls: cls.name, args: { id: rdd.id, fields: {} }, parents: [] };
-    }
-    if (target !== rdd) {
-      args.id = rdd.id;
-      if (rdd.storageLevel.name !== "NONE") args.storageLevel = rdd.storageLevel.name;
-    }
-    const parents: PlanNode[] = [];
-    for (const dep of target.dependencies()) {
-      if (dep instanceof NarrowDependency) parents.push(this.node(dep.rdd));
-    }
-    return { module: cls.planModule, cls: cls.name, args, parents };
-  }
 }
 
 /** What an executor needs to turn plan data back into functions and partitioners. */

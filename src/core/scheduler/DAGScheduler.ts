@@ -1,7 +1,7 @@
 import type { RDD } from "../rdd/RDD.js";
 import { NarrowDependency, ShuffleDependency } from "../rdd/Dependency.js";
 import { StorageLevel } from "../storage/StorageLevel.js";
-import { PlanBuilder, type ShipFailure } from "../executor/plan.js";
+import { PlanBuilder, type ShipFailure } from "../executor/PlanBuilder.js";
 import type { StagePlan } from "../executor/messages.js";
 import type { TaskWork } from "../executor/runTask.js";
 import type { MapStatus, ShuffleWriteSpec } from "../shuffle/ShuffleWriter.js";
