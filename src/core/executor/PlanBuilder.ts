@@ -5,12 +5,6 @@ import { shipFunction } from "../closure/shipFunction.js";
 import type { EncodedFn, EncodedPartitioner, PlanNode } from "./plan.js";
 
 /** Why a stage could not be shipped: said once per cause so the user can make it parallel. */
-/**
- * Driver side of a plan: turns a stage's RDD chain into plain data, shipping every function
- * and partitioner it meets, and collecting every reason the stage must stay on the driver.
- * Executors never load this file (nor the closure analyzer behind it).
- */
-
 export interface ShipFailure {
   what: string;
   reason: string;
@@ -18,7 +12,11 @@ export interface ShipFailure {
   key: object;
 }
 
-/** Builds plans on the driver, collecting every reason a stage must stay on the driver's thread. */
+/**
+ * Driver side of a plan: turns a stage's RDD chain into plain data, shipping every function
+ * and partitioner it meets, and collecting every reason the stage must stay on the driver.
+ * Executors never load this file, nor the closure analyzer behind it.
+ */
 export class PlanBuilder {
   readonly failures: ShipFailure[] = [];
   private readonly seen = new Set<number>();

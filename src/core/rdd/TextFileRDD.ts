@@ -67,22 +67,37 @@ export class TextFileRDD extends RDD<string> {
 
 const CHUNK = 64 * 1024;
 
-/** The position of the first newline at or after `pos`, or -1 at end of file. */
-function findNewline(fd: number, pos: number): number {
+/**
+ * Where the line after the first terminator at or after `pos` starts, or -1 at end of file.
+ * Terminators are Hadoop's default ones: `\n`, `\r` and `\r\n` (one terminator, not two).
+ */
+function nextLineStart(fd: number, pos: number): number {
   const buf = Buffer.allocUnsafe(CHUNK);
   for (;;) {
     const n = readSync(fd, buf, 0, CHUNK, pos);
     if (n <= 0) return -1;
-    const i = buf.subarray(0, n).indexOf(10);
-    if (i >= 0) return pos + i;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i]!;
+      if (c === 10) return pos + i + 1;
+      if (c === 13) {
+        const next = i + 1 < n ? buf[i + 1] : peekByte(fd, pos + i + 1);
+        return pos + i + (next === 10 ? 2 : 1);
+      }
+    }
     pos += n;
   }
 }
 
+function peekByte(fd: number, pos: number): number | undefined {
+  const b = Buffer.allocUnsafe(1);
+  return readSync(fd, b, 0, 1, pos) === 1 ? b[0] : undefined;
+}
+
 /**
  * A line belongs to this split when its first byte is in (start, end], or it starts at 0.
- * So skip to just past the first newline at or after `start` (unless start is 0), and read
- * through the first newline at or after `end`: exactly where the next split begins.
+ * So skip to the start of the line after the first terminator at or after `start` (unless
+ * start is 0), and read through the line that contains or starts at `end`: exactly where the
+ * next split begins.
  */
 export function readSplitLines(s: FileSplit): string[] {
   const fd = openSync(s.path, "r");
@@ -90,12 +105,11 @@ export function readSplitLines(s: FileSplit): string[] {
     const end = s.start + s.length;
     let first = s.start;
     if (s.start !== 0) {
-      const nl = findNewline(fd, s.start);
-      if (nl < 0 || nl + 1 > end) return [];
-      first = nl + 1;
+      first = nextLineStart(fd, s.start);
+      if (first < 0 || first > end) return [];
     }
-    const nl = findNewline(fd, end);
-    const stop = nl < 0 ? end + readToEnd(fd, end) : nl + 1;
+    const next = nextLineStart(fd, end);
+    const stop = next < 0 ? end + readToEnd(fd, end) : next;
     if (stop <= first) return [];
     const buf = Buffer.allocUnsafe(stop - first);
     let got = 0;
@@ -105,12 +119,9 @@ export function readSplitLines(s: FileSplit): string[] {
       got += n;
     }
     const text = buf.toString("utf8", 0, got);
-    const lines = text.split("\n");
-    if (text.endsWith("\n")) lines.pop();
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (l.endsWith("\r")) lines[i] = l.slice(0, -1);
-    }
+    const lines = text.split(/\r\n|\r|\n/);
+    // A trailing terminator ends the last line; it does not start an empty one.
+    if (text.endsWith("\n") || text.endsWith("\r")) lines.pop();
     return lines;
   } finally {
     closeSync(fd);

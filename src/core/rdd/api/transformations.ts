@@ -4,6 +4,7 @@ import { UnionRDD } from "../UnionRDD.js";
 import { callSite } from "../callSite.js";
 import type { Fn } from "../elementOps.js";
 import { userFn, positiveInt } from "./userFunction.js";
+import { defaultPartitioner } from "./defaultPartitioner.js";
 
 type Any = RDD<unknown>;
 
@@ -52,12 +53,13 @@ proto.distinct = function (this: Any, numPartitions?: number) {
     .keys();
 };
 proto.groupBy = function (this: Any, f: Fn, numPartitions?: number) {
-  return this.keyBy(userFn("groupBy", f)).groupByKey(numPartitions);
+  // Spark: groupBy(f, defaultPartitioner(this)), decided on this (un-keyed) RDD.
+  return this.keyBy(userFn("groupBy", f)).groupByKey(numPartitions ?? defaultPartitioner(this));
 };
 proto.intersection = function (this: Any, other: Any, numPartitions?: number) {
-  const n = numPartitions ?? Math.max(this.getNumPartitions(), other.getNumPartitions());
+  // Without a count, the cogroup's default partitioner decides (spark.default.parallelism, else the larger side).
   return this.map((v) => [v, null] as [unknown, null])
-    .cogroup(other.map((v) => [v, null] as [unknown, null]), n)
+    .cogroup(other.map((v) => [v, null] as [unknown, null]), numPartitions)
     .filter(([, [a, b]]) => a.length > 0 && b.length > 0)
     .keys();
 };
