@@ -38,11 +38,18 @@ export class LongAccumulator extends AccumulatorV2<number, number> {
   }
   add(v: number): void {
     if (typeof v !== "number") throw new TypeError(`${this.constructor.name}.add: expected a number, got ${typeof v} ${String(v)}`);
+    const p = taskPartial(this.id, this.kind);
+    if (p) {
+      p.sum += v;
+      p.count++;
+      return;
+    }
     this._sum += v;
     this._count++;
   }
   get value(): number {
-    return this._sum;
+    const p = taskPartial(this.id, this.kind);
+    return p ? p.sum : this._sum;
   }
   get sum(): number {
     return this._sum;
@@ -79,10 +86,12 @@ export class CollectionAccumulator<T> extends AccumulatorV2<T, T[]> {
     super(id, name, "collection");
   }
   add(v: T): void {
-    this.items.push(v);
+    const p = taskPartial(this.id, this.kind);
+    (p ? (p.items as T[]) : this.items).push(v);
   }
   get value(): T[] {
-    return [...this.items];
+    const p = taskPartial(this.id, this.kind);
+    return [...(p ? (p.items as T[]) : this.items)];
   }
   isZero(): boolean {
     return this.items.length === 0;
@@ -109,17 +118,29 @@ class TaskPartial implements TaskAccumulator {
   }
 }
 
+/**
+ * The running task's partial value of an accumulator, or undefined outside a task. Adds made
+ * by a task go here, in a worker and on the driver's own executor alike, and reach the
+ * driver's value only when the task succeeds: a failed attempt's adds are dropped, so a
+ * retried task counts once.
+ */
+function taskPartial(id: number, kind: Kind): TaskPartial | undefined {
+  const ctx = TaskContext.get();
+  if (!ctx) return undefined;
+  let p = ctx.accumulators.get(id) as TaskPartial | undefined;
+  if (!p) {
+    p = new TaskPartial(id, kind);
+    ctx.accumulators.set(id, p);
+  }
+  return p;
+}
+
 /** What a captured accumulator becomes inside a worker: adds go to the running task's partial value. */
 export function reviveAccumulator(data: unknown): { add(v: unknown): void; readonly value: unknown } {
   const { id, kind } = data as { id: number; kind: Kind };
   const partial = (): TaskPartial => {
-    const ctx = TaskContext.get();
-    if (!ctx) throw new Error(`Accumulator ${id} was used outside a running task`);
-    let p = ctx.accumulators.get(id) as TaskPartial | undefined;
-    if (!p) {
-      p = new TaskPartial(id, kind);
-      ctx.accumulators.set(id, p);
-    }
+    const p = taskPartial(id, kind);
+    if (!p) throw new Error(`Accumulator ${id} was used outside a running task`);
     return p;
   };
   return {

@@ -14,6 +14,8 @@ export class Broadcast<T> {
     readonly id: number,
     private readonly data: T,
     private readonly onRemove?: (id: number, blocking: boolean) => void,
+    /** Called when a task captures this broadcast, so executors that dropped it get it again. */
+    private readonly onShip?: (id: number, value: T) => void,
   ) {}
 
   get value(): T {
@@ -38,6 +40,7 @@ export class Broadcast<T> {
 
   [SHIP](): { handle: string; data: unknown } {
     if (this.destroyed) throw new SparkException(`Attempted to use Broadcast(${this.id}) after it was destroyed`);
+    this.onShip?.(this.id, this.data);
     return { handle: "broadcast", data: { id: this.id } };
   }
 

@@ -113,7 +113,7 @@ export class SparkContext {
       mergeAccumulators: (updates) => {
         for (const u of updates) this.accumulators.get(u.id)?.mergeUpdate(u.value);
       },
-      blockAdded: (rddId, split, executorId) => this.blockManagerMaster.added(rddId, split, executorId),
+      blockAdded: (rddId, split, executorId, memSize, diskSize) => this.blockManagerMaster.added(rddId, split, executorId, memSize, diskSize),
       blockLocation: (rddId, split) => this.blockManagerMaster.location(rddId, split),
       dropStageEverywhere: (key) => this.workers.forEach((w) => w.send({ type: "dropStage", key })),
     });
@@ -260,15 +260,23 @@ export class SparkContext {
   broadcast<T>(value: T): Broadcast<T> {
     this.assertNotStopped();
     const id = this.nextBroadcast++;
-    if (this.workers.length > 0) {
-      const buf = toShared(packValue(value));
-      this.broadcasts.set(id, buf);
-      for (const w of this.workers) w.send({ type: "broadcast", id, buf });
-    }
-    return new Broadcast(id, value, (bid) => {
-      this.broadcasts.delete(bid);
-      for (const w of this.workers) w.send({ type: "removeBroadcast", id: bid });
-    });
+    // Executors hold the packed value until unpersist(); a task that captures it afterwards sends it again.
+    const send = (bid: number, v: T): void => {
+      if (this.workers.length === 0 || this.broadcasts.has(bid) || this.stopped) return;
+      const buf = toShared(packValue(v));
+      this.broadcasts.set(bid, buf);
+      for (const w of this.workers) w.send({ type: "broadcast", id: bid, buf });
+    };
+    send(id, value);
+    return new Broadcast(
+      id,
+      value,
+      (bid) => {
+        this.broadcasts.delete(bid);
+        for (const w of this.workers) w.send({ type: "removeBroadcast", id: bid });
+      },
+      send,
+    );
   }
 
   private registerAccumulator<A extends AccumulatorV2<never, unknown>>(acc: A): A {
@@ -317,7 +325,8 @@ export class SparkContext {
   }
 
   /** @internal */
-  describeCachedBlocks(rddId: number): Array<{ split: number; executorId: string }> {
+  describeCachedBlocks(rddId: number): Array<{ split: number; executorId: string; memSize: number; diskSize: number }> {
+    this.assertNotStopped();
     return this.blockManagerMaster.cachedPartitions(rddId);
   }
 
@@ -335,7 +344,9 @@ export class SparkContext {
     this.stopSite = callSite("stop");
     if (activeContext === this) activeContext = undefined;
     this.taskScheduler.stop();
-    await Promise.all(this.workers.map((w) => w.stop()));
+    console.error("DBG stopping workers");
+    await Promise.all(this.workers.map((w) => w.stop().then(() => console.error("DBG worker stopped", w.id))));
+    console.error("DBG workers stopped");
     this.driverExecutor.blockManager.clear();
     this.tracker.clear();
     rmSync(this.localDir, { recursive: true, force: true });

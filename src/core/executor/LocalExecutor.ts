@@ -17,8 +17,10 @@ export interface LocalTask {
 
 /**
  * The executor inside the driver's own thread: all of `local[1]`, and in `local[N]` the tasks
- * whose functions cannot travel to a worker. It uses the live RDD objects, so nothing is packed
- * unless a shuffle grows large.
+ * whose functions cannot travel to a worker. It uses the live RDD objects. Shuffle output is
+ * packed as in a worker: a reader gets fresh records each time it reads a block (a later job
+ * reusing the shuffle, a retried task), so combiners it mutates never alter the stored output,
+ * and the blocks count against `dstream.shuffle.memoryLimit`, spilling to disk past it.
  */
 export class LocalExecutor {
   readonly id = "driver";
@@ -49,7 +51,7 @@ export class LocalExecutor {
     );
     const t0 = performance.now();
     try {
-      const value = await runTask(task.work, task.partition, ctx, false);
+      const value = await runTask(task.work, task.partition, ctx, true);
       return {
         ok: true,
         value,

@@ -12,7 +12,7 @@ export type TaskResult =
       ok: true;
       value: unknown;
       accumUpdates: AccumulatorUpdate[];
-      blocksAdded: Array<[number, number]>;
+      blocksAdded: Array<[rddId: number, split: number, memSize: number, diskSize: number]>;
       metrics: TaskMetrics;
     }
   | { ok: false; error: ErrorDescription; metrics: TaskMetrics };

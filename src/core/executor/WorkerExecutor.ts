@@ -35,13 +35,15 @@ export class WorkerExecutor {
     data: ExecutorWorkerData,
     private readonly onLost: (executor: WorkerExecutor) => void,
   ) {
+    // Held until the executor is ready: a first job awaits that, and nothing else may keep the
+    // process alive meanwhile. After that it is held only while tasks are outstanding.
     this.worker = new Worker(bootstrap, { eval: true, workerData: { ...data, mainUrl, tsxApi } });
-    this.worker.unref();
     let resolveReady!: (r: Array<[number, string]>) => void;
     this.ready = new Promise((r) => (resolveReady = r));
     this.worker.on("message", (msg: WorkerToDriver) => {
       switch (msg.type) {
         case "ready":
+          if (this.pending.size === 0) this.worker.unref();
           resolveReady(msg.registry);
           break;
         case "fatal":

@@ -7,6 +7,7 @@ import { BlockManager } from "../storage/BlockManager.js";
 import { BroadcastStore } from "../Broadcast.js";
 import { reviveAccumulator } from "../Accumulator.js";
 import { TaskContext } from "../scheduler/TaskContext.js";
+import { compareKeys } from "../util/compareKeys.js";
 import { describeError } from "../errors.js";
 import { packValue } from "../serialization/blockCodec.js";
 import { decodeFields, rebuildPlan, type ReviveEnv } from "./plan.js";
@@ -25,6 +26,8 @@ const env: ReviveEnv = {
   handles: new Map<string, (d: unknown) => unknown>([
     ["broadcast", (d) => broadcasts.revive(d)],
     ["accumulator", (d) => reviveAccumulator(d)],
+    ["taskContext", () => TaskContext],
+    ["compareKeys", () => compareKeys],
   ]),
 };
 const stages = new Map<string, Promise<TaskWork>>();

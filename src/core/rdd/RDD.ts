@@ -169,8 +169,8 @@ export interface RDD<T> {
   intersection(other: RDD<T>, numPartitions?: number): RDD<T>;
   subtract(other: RDD<T>, numPartitions?: number): RDD<T>;
   distinct(numPartitions?: number): RDD<T>;
-  sample(withReplacement: boolean, fraction: number, seed?: number): RDD<T>;
-  randomSplit(weights: number[], seed?: number): RDD<T>[];
+  sample(withReplacement: boolean, fraction: number, seed?: number | bigint): RDD<T>;
+  randomSplit(weights: number[], seed?: number | bigint): RDD<T>[];
   groupBy<K>(f: (x: T) => K, numPartitions?: number): RDD<[K, T[]]>;
   sortBy<K>(f: (x: T) => K, ascending?: boolean, numPartitions?: number): RDD<T>;
   coalesce(numPartitions: number, shuffle?: boolean): RDD<T>;
@@ -217,7 +217,7 @@ export interface RDD<T> {
   take(num: number): Promise<T[]>;
   takeOrdered(num: number, ordering?: Ordering<T>): Promise<T[]>;
   top(num: number, ordering?: Ordering<T>): Promise<T[]>;
-  takeSample(withReplacement: boolean, num: number, seed?: number): Promise<T[]>;
+  takeSample(withReplacement: boolean, num: number, seed?: number | bigint): Promise<T[]>;
   isEmpty(): Promise<boolean>;
   reduce(f: (a: T, b: T) => T): Promise<T>;
   fold(zeroValue: T, op: (a: T, b: T) => T): Promise<T>;

@@ -19,7 +19,7 @@ export interface SchedulerHooks {
   maxFailures: number;
   moduleAllowed: ((id: number, sourceHash: string) => boolean) | undefined;
   mergeAccumulators(updates: AccumulatorUpdate[]): void;
-  blockAdded(rddId: number, split: number, executorId: string): void;
+  blockAdded(rddId: number, split: number, executorId: string, memSize: number, diskSize: number): void;
   blockLocation(rddId: number, split: number): string | undefined;
   dropStageEverywhere(key: string): void;
 }
@@ -43,6 +43,8 @@ export class DAGScheduler {
   ) {}
 
   async runJob<R>(rdd: RDD<unknown>, op: ResultOpCall, partitions: number[], callSite: string): Promise<R[]> {
+    const preparing = this.driverPreparations(rdd);
+    if (preparing.length > 0) await Promise.all(preparing);
     const jobId = this.nextJobId++;
     const parents = this.parentStages(rdd, jobId);
     const stage = new ResultStage(this.nextStageId++, rdd, parents, jobId, partitions, op);
@@ -59,6 +61,29 @@ export class DAGScheduler {
       this.bus.post("onJobEnd", { jobId, time: Date.now(), succeeded: false, error: String(e) });
       throw e;
     }
+  }
+
+  /**
+   * Jobs some RDD in the lineage needs before its partitions can be computed (zipWithIndex counts
+   * its parent's partitions). Spark runs them when the RDD is created; dstream's transformations
+   * are synchronous, so they run here, before this job takes its id. Shuffles whose output already
+   * exists end the search: nothing above them will be computed.
+   */
+  private driverPreparations(rdd: RDD<unknown>): Array<Promise<void>> {
+    const out: Array<Promise<void>> = [];
+    const visited = new Set<number>();
+    const stack = [rdd];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      if (visited.has(r.id)) continue;
+      visited.add(r.id);
+      const p = (r as { driverPrepare?: () => Promise<void> | undefined }).driverPrepare?.();
+      if (p) out.push(p);
+      for (const dep of r.dependencies()) {
+        if (!(dep instanceof ShuffleDependency && this.tracker.isAvailable(dep.shuffleId))) stack.push(dep.rdd);
+      }
+    }
+    return out;
   }
 
   private stageIds(stage: Stage): number[] {
@@ -222,7 +247,7 @@ export class DAGScheduler {
           taskInfo.shuffleWriteBytes = st.bytes;
         }
         this.hooks.mergeAccumulators(result.accumUpdates);
-        for (const [rddId, split] of result.blocksAdded) this.hooks.blockAdded(rddId, split, executorId);
+        for (const [rddId, split, memSize, diskSize] of result.blocksAdded) this.hooks.blockAdded(rddId, split, executorId, memSize, diskSize);
         this.bus.post("onTaskEnd", { taskInfo });
         return result.value;
       }

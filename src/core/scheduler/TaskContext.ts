@@ -54,6 +54,11 @@ export class TaskContext {
     return [...this.accumulators.values()].map((a) => ({ id: a.id, value: a.drainUpdate() }));
   }
 
+  /** Functions that call `TaskContext.get()` still run in executors: the class travels by name. */
+  static [Symbol.for("dstream.ship")](): { handle: string; data: null } {
+    return { handle: "taskContext", data: null };
+  }
+
   private static current: TaskContext | undefined;
   /** Spark's `TaskContext.get()`: the context of the task running on this thread, if any. */
   static get(): TaskContext | undefined {

@@ -19,7 +19,7 @@ type Stored =
 export class BlockManager {
   private readonly blocks = new Map<string, Stored>();
   private memoryUsed = 0;
-  private added: Array<[number, number]> = [];
+  private added: Array<[rddId: number, split: number, memSize: number, diskSize: number]> = [];
   private dirMade = false;
 
   constructor(
@@ -78,7 +78,7 @@ export class BlockManager {
       return;
     }
     this.blocks.set(key, stored);
-    this.added.push([rddId, split]);
+    this.added.push([rddId, split, stored.where === "disk" ? 0 : stored.bytes, stored.where === "disk" ? stored.bytes : 0]);
   }
 
   private writeToDisk(key: string, data: unknown[]): string {
@@ -102,7 +102,7 @@ export class BlockManager {
   }
 
   /** The blocks stored since the last call, reported to the driver so it can schedule tasks near them. */
-  drainAdded(): Array<[number, number]> {
+  drainAdded(): Array<[rddId: number, split: number, memSize: number, diskSize: number]> {
     const a = this.added;
     this.added = [];
     return a;

@@ -183,6 +183,12 @@ export function compareKeys(a: unknown, b: unknown): number {
   return compareSameRank(ra, a, b);
 }
 
+// Closures that capture the default ordering (max, min, top) reach executors by name: its
+// helpers call each other, so it cannot be shipped by source. Executors revive the handle.
+Object.defineProperty(compareKeys, Symbol.for("dstream.ship"), {
+  value: () => ({ handle: "compareKeys", data: null }),
+});
+
 /** A comparator in the shape `Array.prototype.sort` and `RangePartitioner` accept. */
 export type Ordering<K> = (a: K, b: K) => number;
 

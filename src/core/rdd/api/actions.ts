@@ -38,11 +38,12 @@ proto.take = async function (this: Any, num: number) {
   const scaleUp = Math.max(this.sc.conf.getInt("spark.rdd.limit.scaleUpFactor", 4), 2);
   let scanned = 0;
   while (buf.length < num && scanned < total) {
+    const left = num - buf.length;
     let tryParts = 1;
     if (scanned > 0) {
-      tryParts = buf.length === 0 ? scanned * scaleUp : Math.min(Math.max(Math.ceil((1.5 * num * scanned) / buf.length) - scanned, 1), scanned * scaleUp);
+      // Spark 3.x: interpolate from the rows still missing, overestimating by 50%, capped.
+      tryParts = buf.length === 0 ? scanned * scaleUp : Math.min(Math.ceil((1.5 * left * scanned) / buf.length), scanned * scaleUp);
     }
-    const left = num - buf.length;
     const parts: number[] = [];
     for (let p = scanned; p < Math.min(scanned + tryParts, total); p++) parts.push(p);
     const res = await runAction<unknown[]>(this, { name: "take", args: [left] }, "take", parts);
@@ -122,7 +123,8 @@ proto.countByKey = async function (this: Pairs) {
   return new Map(counts);
 };
 proto.collectAsMap = async function (this: Pairs) {
-  return new Map(await this.collect());
+  // Keys are equal as in every key-value operation (tuples structurally); the last value wins.
+  return new Map(new KeyMap(await this.collect()).entries());
 };
 proto.lookup = async function (this: Pairs, key: unknown) {
   const parts = this.partitioner ? [this.partitioner.getPartition(key)] : undefined;
@@ -133,6 +135,8 @@ proto.lookup = async function (this: Pairs, key: unknown) {
 type Nums = RDD<number>;
 async function stats(rdd: Nums): Promise<StatCounter> {
   const parts = await runAction<StatCounterState>(rdd as Any, { name: "stats", args: [] }, "stats");
+  // Spark reduces the per-partition counters, so an RDD without partitions has no statistics.
+  if (parts.length === 0) throw new UnsupportedOperationException("empty collection");
   const s = new StatCounter();
   for (const p of parts) s.merge(StatCounter.fromJSON(p));
   return s;

@@ -3,3 +3,5 @@ import "./transformations.js";
 import "./pairFunctions.js";
 import "./actions.js";
 import "./persistence.js";
+import "./reshaping.js";
+import "./debugString.js";
