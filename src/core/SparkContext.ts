@@ -17,6 +17,7 @@ import { Broadcast } from "./Broadcast.js";
 import { AccumulatorV2, CollectionAccumulator, DoubleAccumulator, LongAccumulator } from "./Accumulator.js";
 import { LocalExecutor } from "./executor/LocalExecutor.js";
 import { WorkerExecutor } from "./executor/WorkerExecutor.js";
+import { runExecutorShutdownHooks } from "./executor/executorShutdown.js";
 import { markExecutorGraphBuilt } from "./executor/executorModeSignal.js";
 import { TaskScheduler } from "./scheduler/TaskScheduler.js";
 import { DAGScheduler } from "./scheduler/DAGScheduler.js";
@@ -104,6 +105,13 @@ export class SparkContext {
     this.tracker = new MapOutputTracker(join(this.localDir, "shuffle"), c.getSizeAsBytes("dstream.shuffle.memoryLimit", "512m"));
     this.workerCount = threads > 1 && !this.executorMode ? threads : 0;
     for (let i = 0; i < this.workerCount; i++) this.workers.push(this.spawnWorker(storageMemory));
+    if (this.workerCount > 0) {
+      this.driverExecutor.fetchRemoteBlock = (rddId, split) => {
+        const at = this.blockManagerMaster.location(rddId, split);
+        const worker = this.workers.find((w) => w.id === at);
+        return worker ? worker.fetchBlock(rddId, split) : Promise.resolve(undefined);
+      };
+    }
     this.workersReady = Promise.all(this.workers.map((w) => w.ready.then((reg) => this.registries.set(w.id, new Map(reg))))).then(() => undefined);
     this.taskScheduler = new TaskScheduler(this.driverExecutor, this.workers, c.getTimeAsMs("spark.locality.wait", "3s"));
     const maxFailures = c.getInt("spark.task.maxFailures", parsed.maxFailures);
@@ -344,9 +352,9 @@ export class SparkContext {
     this.stopSite = callSite("stop");
     if (activeContext === this) activeContext = undefined;
     this.taskScheduler.stop();
-    console.error("DBG stopping workers");
-    await Promise.all(this.workers.map((w) => w.stop().then(() => console.error("DBG worker stopped", w.id))));
-    console.error("DBG workers stopped");
+    await Promise.all(this.workers.map((w) => w.stop()));
+    // The driver thread's own executor: its connectors' cached clients would keep the process alive.
+    await runExecutorShutdownHooks();
     this.driverExecutor.blockManager.clear();
     this.tracker.clear();
     rmSync(this.localDir, { recursive: true, force: true });

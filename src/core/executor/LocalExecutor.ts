@@ -4,6 +4,9 @@ import { describeError } from "../errors.js";
 import { runTask, type TaskWork } from "./runTask.js";
 import type { TaskResult } from "./TaskResult.js";
 import type { BlockRef } from "../shuffle/BlockRef.js";
+import type { RDD } from "../rdd/RDD.js";
+import { NarrowDependency } from "../rdd/Dependency.js";
+import { StorageLevel } from "../storage/StorageLevel.js";
 
 export interface LocalTask {
   taskId: number;
@@ -26,6 +29,11 @@ export class LocalExecutor {
   readonly id = "driver";
   readonly blockManager: BlockManager;
   private chain: Promise<unknown> = Promise.resolve();
+  /**
+   * Reads a partition that a worker cached (set in local[N]). A stage that must run here
+   * (its functions cannot travel) reads worker-cached partitions instead of recomputing them.
+   */
+  fetchRemoteBlock: ((rddId: number, split: number) => Promise<unknown[] | undefined>) | undefined;
 
   constructor(localDir: string, storageMemory: number) {
     this.blockManager = new BlockManager(this.id, localDir, storageMemory);
@@ -51,6 +59,7 @@ export class LocalExecutor {
     );
     const t0 = performance.now();
     try {
+      await this.borrowRemoteBlocks(task.work.rdd, task.partition, ctx);
       const value = await runTask(task.work, task.partition, ctx, true);
       return {
         ok: true,
@@ -62,5 +71,26 @@ export class LocalExecutor {
     } catch (e) {
       return { ok: false, error: describeError(e), metrics: { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead } };
     }
+  }
+
+  /** Borrows, for this task, the cached partitions of its narrow lineage that other executors hold. */
+  private async borrowRemoteBlocks(rdd: RDD<unknown>, split: number, ctx: TaskContext): Promise<void> {
+    const fetch = this.fetchRemoteBlock;
+    if (!fetch) return;
+    const visit = async (r: RDD<unknown>, p: number): Promise<void> => {
+      if (r.storageLevel !== StorageLevel.NONE) {
+        if (this.blockManager.has(r.id, p)) return;
+        const data = await fetch(r.id, p);
+        if (data) {
+          this.blockManager.borrow(r.id, p, data);
+          ctx.addTaskCompletionListener(() => this.blockManager.release(r.id, p));
+          return;
+        }
+      }
+      for (const dep of r.dependencies()) {
+        if (dep instanceof NarrowDependency) for (const pp of dep.getParents(p)) await visit(dep.rdd, pp);
+      }
+    };
+    await visit(rdd, split);
   }
 }

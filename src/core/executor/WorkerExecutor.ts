@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { logger } from "../log.js";
 import type { DriverToWorker, ExecutorWorkerData, WorkerToDriver } from "./messages.js";
 import type { TaskResult } from "./TaskResult.js";
-import { unpackValue } from "../serialization/blockCodec.js";
+import { unpackRecords, unpackValue } from "../serialization/blockCodec.js";
 
 // The worker loads the executor from wherever this file was loaded: compiled JS from dist/,
 // or TypeScript sources under tsx, in which case tsx must be registered inside the worker first.
@@ -29,6 +29,9 @@ export class WorkerExecutor {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void }>();
   private stopping = false;
+  private onStopped: (() => void) | undefined;
+  private readonly blockRequests = new Map<number, (packed: Uint8Array | undefined) => void>();
+  private nextBlockRequest = 0;
 
   constructor(
     readonly id: string,
@@ -49,14 +52,24 @@ export class WorkerExecutor {
         case "fatal":
           logger().warn(msg.error);
           break;
+        case "stopped":
+          this.onStopped?.();
+          break;
         case "result": {
           const p = this.pending.get(msg.taskId);
           if (!p) return;
           this.pending.delete(msg.taskId);
-          if (this.pending.size === 0) this.worker.unref();
+          this.unrefIfIdle();
           const result = msg.result;
           if (result.ok && msg.packed) result.value = unpackValue(msg.packed);
           p.resolve(result);
+          break;
+        }
+        case "block": {
+          const answer = this.blockRequests.get(msg.requestId);
+          this.blockRequests.delete(msg.requestId);
+          this.unrefIfIdle();
+          answer?.(msg.packed);
           break;
         }
       }
@@ -67,6 +80,7 @@ export class WorkerExecutor {
       resolveReady([]);
       for (const p of this.pending.values()) p.reject(new ExecutorLostError(this.id, reason));
       this.pending.clear();
+      this.dropBlockRequests();
       if (!this.stopping) this.onLost(this);
     };
     this.worker.on("error", (e) => lost(e.stack ?? e.message));
@@ -83,13 +97,55 @@ export class WorkerExecutor {
     });
   }
 
+  /** A partition this executor cached, or undefined when it does not have it (any more). */
+  fetchBlock(rddId: number, split: number): Promise<unknown[] | undefined> {
+    if (!this.alive) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const requestId = this.nextBlockRequest++;
+      this.blockRequests.set(requestId, (packed) => resolve(packed ? unpackRecords(packed) : undefined));
+      this.worker.ref();
+      this.worker.postMessage({ type: "getBlock", requestId, rddId, split } satisfies DriverToWorker);
+    });
+  }
+
+  private unrefIfIdle(): void {
+    if (this.pending.size === 0 && this.blockRequests.size === 0 && !this.stopping) this.worker.unref();
+  }
+
+  private dropBlockRequests(): void {
+    for (const answer of this.blockRequests.values()) answer(undefined);
+    this.blockRequests.clear();
+  }
+
   send(msg: DriverToWorker): void {
     if (this.alive) this.worker.postMessage(msg);
   }
 
   async stop(): Promise<void> {
+    const wasAlive = this.alive;
     this.stopping = true;
     this.alive = false;
+    for (const p of this.pending.values()) p.reject(new ExecutorLostError(this.id, "the SparkContext was stopped"));
+    this.pending.clear();
+    this.dropBlockRequests();
+    // Referenced until the thread has exited: an unreferenced worker (idle, or whose last result
+    // arrives while it stops) lets the event loop end first, and terminate() never settles.
+    this.worker.ref();
+    if (wasAlive) await this.requestStop(6_000);
     await this.worker.terminate();
+  }
+
+  /** Asks the executor to run its shutdown hooks (closing connectors' clients), waiting at most `timeoutMs`. */
+  private requestStop(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.onStopped = done;
+      this.worker.once("exit", done);
+      this.worker.postMessage({ type: "stop" } satisfies DriverToWorker);
+    });
   }
 }

@@ -8,10 +8,12 @@ import { BroadcastStore } from "../Broadcast.js";
 import { reviveAccumulator } from "../Accumulator.js";
 import { TaskContext } from "../scheduler/TaskContext.js";
 import { compareKeys } from "../util/compareKeys.js";
+import { copyValue } from "../util/copyValue.js";
 import { describeError } from "../errors.js";
-import { packValue } from "../serialization/blockCodec.js";
+import { packRecords, packValue } from "../serialization/blockCodec.js";
 import { decodeFields, rebuildPlan, type ReviveEnv } from "./plan.js";
 import { runTask, type TaskWork } from "./runTask.js";
+import { runExecutorShutdownHooks } from "./executorShutdown.js";
 import type { DriverToWorker, ExecutorWorkerData, StagePlan, WorkerToDriver } from "./messages.js";
 import type { Aggregator } from "../rdd/Dependency.js";
 import type { Partitioner } from "../partitioner/Partitioner.js";
@@ -28,6 +30,7 @@ const env: ReviveEnv = {
     ["accumulator", (d) => reviveAccumulator(d)],
     ["taskContext", () => TaskContext],
     ["compareKeys", () => compareKeys],
+    ["copyValue", () => copyValue],
   ]),
 };
 const stages = new Map<string, Promise<TaskWork>>();
@@ -109,12 +112,25 @@ port.on("message", (msg: DriverToWorker) => {
     case "removeRdd":
       blockManager.removeRdd(msg.rddId);
       break;
+    case "getBlock": {
+      const data = blockManager.get(msg.rddId, msg.split);
+      if (!data) post({ type: "block", requestId: msg.requestId });
+      else {
+        const owned = new Uint8Array(packRecords(data));
+        post({ type: "block", requestId: msg.requestId, packed: owned }, [owned.buffer as ArrayBuffer]);
+      }
+      break;
+    }
     case "dropStage":
       stages.delete(msg.key);
       break;
     case "stop":
-      blockManager.clear();
-      port.close();
+      // Connectors' cached clients close first, so no socket is cut mid-request.
+      void runExecutorShutdownHooks().finally(() => {
+        post({ type: "stopped" });
+        blockManager.clear();
+        port.close();
+      });
       break;
   }
 });

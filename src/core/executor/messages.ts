@@ -30,12 +30,17 @@ export type DriverToWorker =
   | { type: "removeBroadcast"; id: number }
   | { type: "removeRdd"; rddId: number }
   | { type: "dropStage"; key: string }
+  /** The driver reads a partition this executor cached, for a task it runs itself. */
+  | { type: "getBlock"; requestId: number; rddId: number; split: number }
   | { type: "stop" };
 
 export type WorkerToDriver =
   | { type: "ready"; registry: Array<[number, string]> }
   | { type: "result"; taskId: number; result: TaskResult; packed?: Uint8Array }
-  | { type: "fatal"; error: string };
+  | { type: "block"; requestId: number; packed?: Uint8Array }
+  | { type: "fatal"; error: string }
+  /** The executor closed what it holds (shutdown hooks) and can be terminated. */
+  | { type: "stopped" };
 
 export interface ExecutorWorkerData {
   executorId: string;

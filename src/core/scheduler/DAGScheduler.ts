@@ -320,6 +320,12 @@ export class DAGScheduler {
 }
 
 function checkData(value: unknown, what: string, b: PlanBuilder): unknown {
+  // A class instance (a zero value such as new StatCounter()) would arrive as a plain object.
+  const instance = classInstanceIn(value, new Set());
+  if (instance) {
+    b.failures.push({ what, reason: `it holds ${instance}, which would lose its class when copied to another thread`, key: { what } });
+    return undefined;
+  }
   try {
     structuredClone(value);
     return value;
@@ -327,6 +333,26 @@ function checkData(value: unknown, what: string, b: PlanBuilder): unknown {
     b.failures.push({ what, reason: `it cannot be copied to another thread (${(e as Error).message})`, key: { what } });
     return undefined;
   }
+}
+
+const CLONED_EXACTLY = new Set<unknown>([Object.prototype, null, Array.prototype, Map.prototype, Set.prototype, Date.prototype, RegExp.prototype, ArrayBuffer.prototype]);
+
+/** Describes the first object in `value` that structured clone would strip of its class, if any. */
+function classInstanceIn(value: unknown, seen: Set<object>): string | undefined {
+  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (ArrayBuffer.isView(value)) return Buffer.isBuffer(value) ? "a Buffer" : undefined;
+  if (!CLONED_EXACTLY.has(proto)) {
+    const name = (proto as { constructor?: { name?: string } } | null)?.constructor?.name;
+    return name ? `a ${name} instance` : "an object with a custom prototype";
+  }
+  const children = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
+  for (const c of children) {
+    const found = classInstanceIn(c, seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function warnDriverFallback(stage: Stage, f: ShipFailure): void {

@@ -33,6 +33,7 @@ export class TaskScheduler {
   private readonly queue: Queued[] = [];
   private readonly busy = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly driver: LocalExecutor,
@@ -45,7 +46,9 @@ export class TaskScheduler {
   }
 
   submit(sub: TaskSubmission): Promise<TaskOutcome> {
-    if (!sub.plan || this.workers.length === 0) {
+    if (this.stopped && sub.plan && this.workers.length > 0) return Promise.resolve(shutDown());
+    // A task whose cached input the driver's own executor holds runs there, next to its data.
+    if (!sub.plan || this.workers.length === 0 || sub.preferred === this.driver.id) {
       return this.driver.run(sub.local).then((result) => ({ result, executorId: this.driver.id }));
     }
     return new Promise((resolve) => {
@@ -106,7 +109,17 @@ export class TaskScheduler {
     this.pump();
   }
 
+  /** Fails the queued tasks: no worker will run them once the context stops. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const q of this.queue.splice(0)) q.resolve(shutDown());
   }
+}
+
+function shutDown(): TaskOutcome {
+  return {
+    result: { ok: false, error: { name: "SparkException", message: "SparkContext was shut down" }, metrics: { executorRunTime: 0, recordsRead: 0 } },
+    executorId: "driver",
+  };
 }

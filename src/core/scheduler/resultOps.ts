@@ -6,6 +6,7 @@ import type { Fn } from "../rdd/elementOps.js";
 import type { TaskContext } from "./TaskContext.js";
 import { KeyMap } from "../util/KeyMap.js";
 import { compareKeys } from "../util/compareKeys.js";
+import { copyValue } from "../util/copyValue.js";
 import { StatCounter } from "../util/StatCounter.js";
 import { sparkString } from "../util/sparkString.js";
 import { reservoirSampleAndCount } from "../util/reservoirSample.js";
@@ -25,7 +26,7 @@ export interface ResultOpCall {
 
 function cloneZero<T>(zero: T): T {
   // Spark ships the zero value to each task, so each partition folds into its own copy.
-  return typeof zero === "object" && zero !== null ? structuredClone(zero) : zero;
+  return copyValue(zero);
 }
 
 /** A bounded selection of the `num` smallest elements, without sorting the whole partition. */

@@ -18,6 +18,7 @@ type Stored =
  */
 export class BlockManager {
   private readonly blocks = new Map<string, Stored>();
+  private readonly borrowed = new Map<string, unknown[]>();
   private memoryUsed = 0;
   private added: Array<[rddId: number, split: number, memSize: number, diskSize: number]> = [];
   private dirMade = false;
@@ -33,10 +34,25 @@ export class BlockManager {
   }
 
   has(rddId: number, split: number): boolean {
-    return this.blocks.has(this.key(rddId, split));
+    const key = this.key(rddId, split);
+    return this.blocks.has(key) || this.borrowed.has(key);
+  }
+
+  /**
+   * Holds a partition another executor cached, read for one task: it is not reported as
+   * cached here and does not count against memory. `release` drops it after the task.
+   */
+  borrow(rddId: number, split: number, data: unknown[]): void {
+    this.borrowed.set(this.key(rddId, split), data);
+  }
+
+  release(rddId: number, split: number): void {
+    this.borrowed.delete(this.key(rddId, split));
   }
 
   get(rddId: number, split: number): unknown[] | undefined {
+    const lent = this.borrowed.get(this.key(rddId, split));
+    if (lent) return lent;
     const b = this.blocks.get(this.key(rddId, split));
     if (!b) return undefined;
     switch (b.where) {
@@ -119,6 +135,7 @@ export class BlockManager {
   clear(): void {
     for (const b of this.blocks.values()) if (b.where === "disk") rmSync(b.path, { force: true });
     this.blocks.clear();
+    this.borrowed.clear();
     this.memoryUsed = 0;
   }
 }

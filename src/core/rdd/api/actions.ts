@@ -6,6 +6,7 @@ import { callSite } from "../callSite.js";
 import type { ResultOpCall } from "../../scheduler/resultOps.js";
 import { KeyMap } from "../../util/KeyMap.js";
 import { compareKeys, reverseOrdering } from "../../util/compareKeys.js";
+import { copyValue } from "../../util/copyValue.js";
 import { StatCounter, type StatCounterState } from "../../util/StatCounter.js";
 import { SparkException, UnsupportedOperationException } from "../../errors.js";
 import { userFn } from "./userFunction.js";
@@ -81,7 +82,7 @@ proto.reduce = async function (this: Any, f: Fn) {
 proto.fold = async function (this: Any, zeroValue: unknown, f: Fn) {
   userFn("fold", f);
   const parts = await runAction<unknown>(this, { name: "fold", args: [zeroValue, f] }, "fold");
-  let acc = typeof zeroValue === "object" && zeroValue !== null ? structuredClone(zeroValue) : zeroValue;
+  let acc = copyValue(zeroValue);
   for (const p of parts) acc = f(acc, p);
   return acc;
 };
@@ -89,7 +90,7 @@ proto.aggregate = async function (this: Any, zeroValue: unknown, seqOp: Fn, comb
   userFn("aggregate", seqOp, "seqOp function");
   userFn("aggregate", combOp, "combOp function");
   const parts = await runAction<unknown>(this, { name: "aggregate", args: [zeroValue, seqOp] }, "aggregate");
-  let acc = typeof zeroValue === "object" && zeroValue !== null ? structuredClone(zeroValue) : zeroValue;
+  let acc = copyValue(zeroValue);
   for (const p of parts) acc = combOp(acc, p);
   return acc;
 };

@@ -8,6 +8,7 @@ import { HashPartitioner } from "../../partitioner/HashPartitioner.js";
 import { SampledRangePartitioner } from "../../partitioner/SampledRangePartitioner.js";
 import type { PartitionSketch } from "../../partitioner/RangePartitioner.js";
 import { compareKeys } from "../../util/compareKeys.js";
+import { copyValue } from "../../util/copyValue.js";
 import { at, narrow } from "./transformations.js";
 import { resolvePartitioner } from "./defaultPartitioner.js";
 import { userFn, positiveInt } from "./userFunction.js";
@@ -68,12 +69,12 @@ proto.aggregateByKey = function (this: Pairs, zeroValue: unknown, seqOp: Fn, com
   userFn("aggregateByKey", seqOp, "seqOp function");
   userFn("aggregateByKey", combOp, "combOp function");
   // Each key starts from its own copy of the zero value, as Spark deserializes one per key.
-  const createCombiner = (v: unknown) => seqOp(typeof zeroValue === "object" && zeroValue !== null ? structuredClone(zeroValue) : zeroValue, v);
+  const createCombiner = (v: unknown) => seqOp(copyValue(zeroValue), v);
   return combine(this, "aggregateByKey", { createCombiner, mergeValue: seqOp, mergeCombiners: combOp }, resolvePartitioner("aggregateByKey", part, this), true);
 };
 proto.foldByKey = function (this: Pairs, zeroValue: unknown, f: Fn, part?: number | Partitioner) {
   userFn("foldByKey", f);
-  const createCombiner = (v: unknown) => f(typeof zeroValue === "object" && zeroValue !== null ? structuredClone(zeroValue) : zeroValue, v);
+  const createCombiner = (v: unknown) => f(copyValue(zeroValue), v);
   return combine(this, "foldByKey", { createCombiner, mergeValue: f, mergeCombiners: f }, resolvePartitioner("foldByKey", part, this), true);
 };
 proto.partitionBy = function (this: Pairs, part: Partitioner | number) {
