@@ -288,11 +288,14 @@ forEachMaster("partitioning", (env) => {
     const parts = await three.glom().collect();
     assert.deepEqual(parts.flat(), [["1", 3], ["2", 5], ["a", 1], ["b", 2], ["d", 4]]);
     env.agree("sortByKey partitions", parts);
-    // PySpark's keyfunc example.
+    // PySpark's keyfunc example. The key function's ordering travels with the range partitioner,
+    // so in local[N] every stage, the map side included, runs on worker threads.
     const words = "Mary had a little lamb whose fleece was white".split(" ").map((w, i) => [w, i + 1] as [string, number]);
-    assert.deepEqual(await sc.parallelize(words, 3).sortByKey(true, 3, (k) => k.toLowerCase()).collect(), [
+    const byLowerCase = await recordTasks(sc, () => sc.parallelize(words, 3).sortByKey(true, 3, (k) => k.toLowerCase()).collect());
+    assert.deepEqual(byLowerCase.result, [
       ["a", 3], ["fleece", 7], ["had", 2], ["lamb", 5], ["little", 4], ["Mary", 1], ["was", 8], ["white", 9], ["whose", 6],
     ]);
+    if (env.parallel) assert.ok(byLowerCase.tasks.every((t) => t.executorId !== "driver"), "a sortByKey stage ran on the driver");
     // Many numeric keys over several partitions: globally sorted, and each partition a contiguous range.
     const nums = Array.from({ length: 500 }, (_, i) => [(i * 7919) % 500, i] as [number, number]);
     const sortedNums = sc.parallelize(nums, 4).sortByKey(true, 4);

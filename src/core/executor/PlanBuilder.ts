@@ -34,16 +34,21 @@ export class PlanBuilder {
 
   partitioner(p: Partitioner): EncodedPartitioner | undefined {
     const d = p.toDescriptor();
-    if (d?.kind === "range" && d.customOrdering) {
-      this.failures.push({ what: "range partitioner", reason: "it sorts with a custom ordering function", key: p });
-      return undefined;
-    }
     if (!d) {
       this.failures.push({ what: `partitioner ${p.constructor.name}`, reason: "it has no descriptor an executor can rebuild", key: p });
       return undefined;
     }
+    if (d.kind === "range" && d.customOrdering) {
+      const ordering = (p as { customOrderingFunction?: Function }).customOrderingFunction;
+      if (!ordering) {
+        this.failures.push({ what: "range partitioner", reason: "its custom ordering function is not available", key: p });
+        return undefined;
+      }
+      return { $partitioner: d, $ordering: this.fn(ordering, "sort ordering function") };
+    }
     return { $partitioner: d };
   }
+
 
   /** A value that is data, not code (zero values, parameters): checked for shippability by cloning. */
   node(rdd: RDD<unknown>): PlanNode {

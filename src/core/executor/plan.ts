@@ -25,6 +25,8 @@ export interface EncodedFn {
 }
 export interface EncodedPartitioner {
   $partitioner: PartitionerDescriptor;
+  /** A range partitioner's custom ordering (sortByKey with a key function). */
+  $ordering?: EncodedFn;
 }
 
 /** What an executor needs to turn plan data back into functions and partitioners. */
@@ -43,7 +45,11 @@ export function decodeFields(value: unknown, env: ReviveEnv): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   if ("$fn" in value) return reviveFunction((value as EncodedFn).$fn, env.handles);
-  if ("$partitioner" in value) return partitionerFromDescriptor((value as EncodedPartitioner).$partitioner);
+  if ("$partitioner" in value) {
+    const e = value as EncodedPartitioner;
+    const ordering = e.$ordering && (reviveFunction(e.$ordering.$fn, env.handles) as (a: unknown, b: unknown) => number);
+    return partitionerFromDescriptor(e.$partitioner, ordering ? { ordering } : {});
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = decodeFields(v, env);
   return out;

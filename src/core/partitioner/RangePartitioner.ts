@@ -96,6 +96,11 @@ export class RangePartitioner<K> extends Partitioner {
   private readonly ordering: Ordering<K>;
   private readonly customOrdering: boolean;
 
+  /** The ordering a plan must ship alongside the descriptor, when it is not the default one. */
+  get customOrderingFunction(): Ordering<K> | undefined {
+    return this.customOrdering ? this.ordering : undefined;
+  }
+
   /**
    * A partitioner over already-determined bounds (strictly increasing under `ordering`);
    * use `fromSketch` to derive them from a sample as Spark does.

@@ -48,6 +48,10 @@ export class SampledRangePartitioner<K> extends Partitioner {
     return this.partitions;
   }
 
+  get customOrderingFunction(): Ordering<K> | undefined {
+    return this.inner?.customOrderingFunction;
+  }
+
   override toDescriptor(): PartitionerDescriptor | undefined {
     return this.inner?.toDescriptor();
   }
