@@ -20,3 +20,50 @@ export {
   UnsupportedOperationException,
   NoSuchElementException,
 } from "./core/errors.js";
+
+// ---------------------------------------------------------------------------
+// Streaming: Spark Streaming's DStream API on the engine above.
+// ---------------------------------------------------------------------------
+export { StreamingContext, type StreamingContextConfig, type StreamingContextOptions, type StopOptions } from "./streaming/StreamingContext.js";
+export type { StreamingContextState } from "./streaming/StreamingContextState.js";
+export { Duration, Milliseconds, Seconds, Minutes, Durations, type DurationLike } from "./streaming/Duration.js";
+export { Time } from "./streaming/Time.js";
+export { Interval } from "./streaming/Interval.js";
+export type { Clock, SteppedClock } from "./streaming/util/Clock.js";
+export { SystemClock } from "./streaming/util/SystemClock.js";
+export { ManualClock } from "./streaming/util/ManualClock.js";
+export { DStream } from "./streaming/dstream/DStream.js";
+export { InputDStream } from "./streaming/dstream/InputDStream.js";
+export { MapWithStateDStream } from "./streaming/dstream/MapWithStateDStream.js";
+export type { UpdateStateOptions } from "./streaming/dstream/api/stateOperations.js";
+export { StateSpec, type MappingFunction, type TimedMappingFunction } from "./streaming/state/StateSpec.js";
+export { State } from "./streaming/state/State.js";
+export type {
+  StreamingListener,
+  ReceiverInfo,
+  StreamingListenerStreamingStarted,
+  StreamingListenerBatchSubmitted,
+  StreamingListenerBatchStarted,
+  StreamingListenerBatchCompleted,
+  StreamingListenerOutputOperationStarted,
+  StreamingListenerOutputOperationCompleted,
+  StreamingListenerReceiverStarted,
+  StreamingListenerReceiverError,
+  StreamingListenerReceiverStopped,
+} from "./streaming/scheduler/StreamingListener.js";
+export type { BatchInfo, OutputOperationInfo, StreamInputInfo } from "./streaming/scheduler/BatchInfo.js";
+export { ReceiverInputDStream } from "./streaming/dstream/ReceiverInputDStream.js";
+export { Receiver } from "./streaming/receiver/Receiver.js";
+export type { ReceiverSupervisor } from "./streaming/receiver/ReceiverSupervisor.js";
+
+// ---------------------------------------------------------------------------
+// Streaming inputs: receivers (run on the driver, data stored as blocks in shared memory),
+// socket streams and file streams. `import` installs socketTextStream, socketStream,
+// textFileStream, fileStream and binaryRecordsStream on StreamingContext.
+// ---------------------------------------------------------------------------
+import "./streaming/api/inputStreams.js";
+export { PluggableInputDStream } from "./streaming/dstream/PluggableInputDStream.js";
+export { SocketInputDStream } from "./streaming/dstream/SocketInputDStream.js";
+export { FileInputDStream, type FileStreamOptions } from "./streaming/dstream/FileInputDStream.js";
+export { SocketReceiver, type SocketConverter } from "./streaming/receiver/SocketReceiver.js";
+export { BlockRDD } from "./streaming/rdd/BlockRDD.js";

@@ -1,0 +1,304 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { SparkContext } from "../core/SparkContext.js";
+import { SparkConf } from "../core/SparkConf.js";
+import type { RDD } from "../core/rdd/RDD.js";
+import { IllegalStateException } from "../core/errors.js";
+import { logger } from "../core/log.js";
+import { isExecutorMode, sealFunctionRegistry } from "../core/closure/index.js";
+import { markExecutorGraphBuilt } from "../core/executor/executorModeSignal.js";
+import { callSite } from "../core/rdd/callSite.js";
+import { toDuration, type Duration, type DurationLike } from "./Duration.js";
+import type { Time } from "./Time.js";
+import type { Clock } from "./util/Clock.js";
+import { SystemClock } from "./util/SystemClock.js";
+import { ManualClock } from "./util/ManualClock.js";
+import { DStreamGraph } from "./DStreamGraph.js";
+import { ContextWaiter } from "./ContextWaiter.js";
+import type { StreamingContextState } from "./StreamingContextState.js";
+import { StreamingListenerBus } from "./scheduler/StreamingListenerBus.js";
+import type { StreamingListener } from "./scheduler/StreamingListener.js";
+import { JobScheduler } from "./scheduler/JobScheduler.js";
+import { JobGenerator } from "./scheduler/JobGenerator.js";
+import { InputInfoTracker } from "./scheduler/InputInfoTracker.js";
+import type { DStream } from "./dstream/DStream.js";
+import type { InputDStream } from "./dstream/InputDStream.js";
+import type { ReceiverInputDStream } from "./dstream/ReceiverInputDStream.js";
+import { QueueInputDStream } from "./dstream/QueueInputDStream.js";
+import { UnionDStream } from "./dstream/UnionDStream.js";
+import { TransformedDStream } from "./dstream/TransformedDStream.js";
+import { PluggableInputDStream } from "./dstream/PluggableInputDStream.js";
+import { Receiver } from "./receiver/Receiver.js";
+import { userFn } from "../core/rdd/api/userFunction.js";
+import "./dstream/api/index.js";
+
+export interface StreamingContextOptions {
+  /** The source of batch times; defaults to the system clock, or `spark.streaming.clock`. */
+  clock?: Clock;
+}
+
+export interface StreamingContextConfig extends StreamingContextOptions {
+  master?: string;
+  appName?: string;
+  batchDuration: DurationLike;
+  conf?: SparkConf | Record<string, string>;
+}
+
+export interface StopOptions {
+  /** Also stop the SparkContext (default `spark.streaming.stopSparkContextByDefault`, true). */
+  stopSparkContext?: boolean;
+  /** Let every generated batch finish before stopping (default false). */
+  stopGracefully?: boolean;
+}
+
+let activeContext: StreamingContext | undefined;
+
+/**
+ * The entry point of a streaming application: it owns the DStream graph and runs one batch
+ * of jobs per batch interval on its SparkContext.
+ */
+export class StreamingContext {
+  readonly sparkContext: SparkContext;
+  /** @internal */
+  readonly graph = new DStreamGraph();
+  /** @internal */
+  readonly listenerBus = new StreamingListenerBus();
+  /** @internal */
+  readonly inputInfoTracker = new InputInfoTracker();
+  readonly clock: Clock;
+  private readonly waiter = new ContextWaiter();
+  private readonly jobScheduler: JobScheduler;
+  private jobGenerator: JobGenerator | undefined;
+  private state: StreamingContextState = "INITIALIZED";
+  private nextInputStreamId = 0;
+  private checkpointDirectory: string | undefined;
+  private startSite = "";
+
+  constructor(config: StreamingContextConfig);
+  constructor(sc: SparkContext, batchDuration: DurationLike, options?: StreamingContextOptions);
+  constructor(conf: SparkConf, batchDuration: DurationLike, options?: StreamingContextOptions);
+  constructor(first: SparkContext | SparkConf | StreamingContextConfig, batchDuration?: DurationLike, options: StreamingContextOptions = {}) {
+    let batch: DurationLike;
+    let opts = options;
+    if (first instanceof SparkContext) {
+      this.sparkContext = first;
+      batch = batchDuration!;
+    } else if (first instanceof SparkConf) {
+      this.sparkContext = new SparkContext(first);
+      batch = batchDuration!;
+    } else if (first && typeof first === "object") {
+      const { master, appName, conf, batchDuration: b, clock } = first;
+      this.sparkContext = new SparkContext({
+        ...(master !== undefined ? { master } : {}),
+        ...(appName !== undefined ? { appName } : {}),
+        ...(conf !== undefined ? { conf } : {}),
+      });
+      batch = b;
+      opts = clock ? { clock } : {};
+    } else {
+      throw new TypeError("StreamingContext: pass a SparkContext and a batch duration, or { master, appName, batchDuration }");
+    }
+    if (batch === undefined) throw new TypeError("StreamingContext: a batch duration is required, e.g. Seconds(1)");
+    this.graph.setBatchDuration(toDuration(batch, "batchDuration"));
+    this.clock = opts.clock ?? clockFromConf(this.sparkContext.conf);
+    this.jobScheduler = new JobScheduler(this.listenerBus, Math.max(1, this.conf.getInt("spark.streaming.concurrentJobs", 1)), {
+      onBatchCompletion: (t) => this.jobGenerator?.onBatchCompletion(t),
+      reportError: (msg, e) => this.reportError(msg, e),
+    });
+  }
+
+  get conf(): SparkConf {
+    return this.sparkContext.conf;
+  }
+
+  get batchDuration(): Duration {
+    return this.graph.batchDuration!;
+  }
+
+  /** The checkpoint directory, if `checkpoint(dir)` set one. */
+  get checkpointDir(): string | undefined {
+    return this.checkpointDirectory;
+  }
+
+  getState(): StreamingContextState {
+    return this.state;
+  }
+
+  /** Keeps every stream's RDDs for at least `duration`, e.g. to query them with `slice`. */
+  remember(duration: DurationLike): void {
+    this.graph.remember(toDuration(duration, "remember duration"));
+  }
+
+  /** Sets the directory for stateful streams' data checkpoints (required by updateStateByKey, mapWithState, inverse windows). */
+  checkpoint(directory: string | null | undefined): void {
+    if (directory === null || directory === undefined) {
+      this.checkpointDirectory = undefined;
+      return;
+    }
+    const full = resolve(directory);
+    mkdirSync(full, { recursive: true });
+    this.sparkContext.setCheckpointDir(full);
+    this.checkpointDirectory = full;
+  }
+
+  addStreamingListener(listener: StreamingListener): void {
+    this.listenerBus.add(listener);
+  }
+
+  removeStreamingListener(listener: StreamingListener): void {
+    this.listenerBus.remove(listener);
+  }
+
+  /** @internal */
+  getNewInputStreamId(): number {
+    return this.nextInputStreamId++;
+  }
+
+  /**
+   * A stream of the RDDs pushed onto `queue`: one per batch (`oneAtATime`) or all queued so far.
+   * An empty queue gives `defaultRDD`, or an empty RDD. Plain arrays in the queue are parallelized.
+   */
+  queueStream<T>(queue: Array<RDD<T> | T[]>, oneAtATime = true, defaultRDD?: RDD<T>): InputDStream<T> {
+    if (!Array.isArray(queue)) throw new TypeError(`queueStream: expected an array used as a queue, got ${String(queue)}`);
+    return new QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD ?? this.sparkContext.parallelize<T>([], 1));
+  }
+
+  /** A stream of what a custom Receiver stores (Spark's receiverStream). */
+  receiverStream<T>(receiver: Receiver<T>): ReceiverInputDStream<T> {
+    if (!(receiver instanceof Receiver)) throw new TypeError(`receiverStream: expected a Receiver, got ${String(receiver)}`);
+    return new PluggableInputDStream<T>(this, receiver);
+  }
+
+  /** The union of streams with the same slide duration; elements of earlier streams come first. */
+  union<T>(streams: Array<DStream<T>>): DStream<T> {
+    return new UnionDStream<T>(streams);
+  }
+
+  /** A stream built each batch from the RDDs of several streams by `transformFunc`, which runs on the driver. */
+  transform<T>(streams: Array<DStream<unknown>>, transformFunc: (rdds: Array<RDD<unknown>>, time: Time) => RDD<T>): DStream<T> {
+    return new TransformedDStream<T>(streams, userFn("transform", transformFunc));
+  }
+
+  /** Starts generating and running batches. Throws if the graph is invalid (no output, missing checkpoint directory, ...). */
+  start(): void {
+    switch (this.state) {
+      case "INITIALIZED": {
+        // An executor re-imports the application only to rebuild its functions; nothing may run there.
+        if (isExecutorMode()) {
+          markExecutorGraphBuilt();
+          return;
+        }
+        if (activeContext !== undefined && activeContext !== this) {
+          throw new IllegalStateException(
+            `Only one StreamingContext may be started in this JVM. Currently running StreamingContext was started at${activeContext.startSite ? `\n${activeContext.startSite}` : " an unknown site"}`,
+          );
+        }
+        this.startSite = callSite("start");
+        try {
+          this.graph.validate();
+          sealFunctionRegistry();
+          this.jobGenerator = new JobGenerator(this.clock, this.graph, this.jobScheduler, this.inputInfoTracker, (m, e) => this.reportError(m, e), this.sparkContext);
+          this.jobGenerator.start();
+          for (const input of this.graph.inputStreams) this.startInput(input);
+          this.state = "ACTIVE";
+        } catch (e) {
+          this.jobGenerator?.stop();
+          void this.jobScheduler.stop(false, 0);
+          this.state = "STOPPED";
+          throw e;
+        }
+        activeContext = this;
+        this.listenerBus.post("onStreamingStarted", { time: Date.now() });
+        return;
+      }
+      case "ACTIVE":
+        logger().warn("StreamingContext has already been started");
+        return;
+      case "STOPPED":
+        throw new IllegalStateException("StreamingContext has already been stopped");
+    }
+  }
+
+  private startInput(input: InputDStream<unknown>): void {
+    const r = input.start();
+    if (r instanceof Promise) r.catch((e: unknown) => this.reportError(`Error starting ${input.name}`, e));
+  }
+
+  /**
+   * Stops the context: no new batches, and (unless graceful) batches not yet started are dropped.
+   * Also stops the SparkContext unless `stopSparkContext` is false. Safe to call more than once.
+   */
+  stop(options?: StopOptions): Promise<void>;
+  stop(stopSparkContext: boolean, stopGracefully?: boolean): Promise<void>;
+  async stop(a?: StopOptions | boolean, b?: boolean): Promise<void> {
+    if (isExecutorMode()) return driverOnly();
+    const defaultStopSc = this.conf.getBoolean("spark.streaming.stopSparkContextByDefault", true);
+    const stopSparkContext = typeof a === "boolean" ? a : (a?.stopSparkContext ?? defaultStopSc);
+    const stopGracefully = typeof a === "boolean" ? (b ?? false) : (a?.stopGracefully ?? false);
+    if (this.state === "ACTIVE") {
+      this.jobGenerator?.stop();
+      const batchMs = this.batchDuration.milliseconds;
+      const timeout = stopGracefully ? undefined : this.conf.getTimeAsMs("spark.streaming.stopTimeout", `${Math.max(2000, 10 * batchMs)}ms`);
+      await this.jobScheduler.stop(stopGracefully, timeout);
+      for (const input of this.graph.inputStreams) {
+        try {
+          await input.stop();
+        } catch (e) {
+          logger().warn({ err: String(e) }, `Error stopping ${input.name}`);
+        }
+      }
+      if (activeContext === this) activeContext = undefined;
+      this.state = "STOPPED";
+      this.waiter.notifyStop();
+    } else {
+      this.state = "STOPPED";
+    }
+    if (stopSparkContext) await this.sparkContext.stop();
+  }
+
+  /** Waits until the context stops; rejects with the error of a failed batch. */
+  async awaitTermination(): Promise<void> {
+    if (isExecutorMode()) return driverOnly();
+    await this.waiter.waitForStopOrError();
+  }
+
+  /** Waits up to `timeoutMs` milliseconds: true if the context stopped; rejects with the error of a failed batch. */
+  awaitTerminationOrTimeout(timeoutMs: number): Promise<boolean> {
+    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
+      throw new TypeError(`awaitTerminationOrTimeout: expected a timeout in milliseconds, got ${String(timeoutMs)}`);
+    }
+    if (isExecutorMode()) return driverOnly();
+    return this.waiter.waitForStopOrError(timeoutMs);
+  }
+
+  /** @internal A batch failed: logged, and rethrown by awaitTermination*; later batches still run. */
+  reportError(message: string, error: unknown): void {
+    logger().error({ err: error instanceof Error ? (error.stack ?? error.message) : String(error) }, message);
+    this.waiter.notifyError(error);
+  }
+
+  /** The context started in this process and not yet stopped. */
+  static getActive(): StreamingContext | undefined {
+    return activeContext;
+  }
+
+  /** The active context, or a new one from `creatingFunc`. */
+  static getActiveOrCreate(creatingFunc: () => StreamingContext): StreamingContext {
+    return activeContext ?? creatingFunc();
+  }
+}
+
+/**
+ * In an executor that re-imports the application, waiting on the stream never ends: the
+ * import stops there, as it does at the first RDD action, and nothing after it runs twice.
+ */
+function driverOnly<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
+}
+
+function clockFromConf(conf: SparkConf): Clock {
+  const name = conf.get("spark.streaming.clock", "SystemClock");
+  if (/(^|\.)ManualClock$/.test(name)) return new ManualClock();
+  if (/(^|\.)SystemClock$/.test(name)) return new SystemClock();
+  throw new TypeError(`spark.streaming.clock: unknown clock '${name}'. Use SystemClock or ManualClock, or pass { clock } to the StreamingContext.`);
+}

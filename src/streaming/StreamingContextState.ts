@@ -1,0 +1,2 @@
+/** A StreamingContext's lifecycle: INITIALIZED until start(), ACTIVE until stop(), then STOPPED for good. */
+export type StreamingContextState = "INITIALIZED" | "ACTIVE" | "STOPPED";

@@ -1,0 +1,33 @@
+import type { RDD } from "../../core/rdd/RDD.js";
+import type { Duration } from "../Duration.js";
+import type { Time } from "../Time.js";
+import { Job } from "../scheduler/Job.js";
+import { DStream } from "./DStream.js";
+
+/** An output operation: runs `foreachFunc` on the driver for every batch in which the parent has an RDD. */
+export class ForEachDStream<T> extends DStream<void> {
+  constructor(
+    private readonly parent: DStream<T>,
+    private readonly foreachFunc: (rdd: RDD<T>, time: Time) => void | Promise<void>,
+  ) {
+    super(parent.context);
+  }
+
+  get slideDuration(): Duration {
+    return this.parent.slideDuration;
+  }
+
+  get dependencies(): ReadonlyArray<DStream<unknown>> {
+    return [this.parent as DStream<unknown>];
+  }
+
+  compute(): undefined {
+    return undefined;
+  }
+
+  override generateJob(time: Time): Job | undefined {
+    const rdd = this.parent.getOrCompute(time);
+    if (rdd === undefined) return undefined;
+    return new Job(time, () => this.foreachFunc(rdd, time));
+  }
+}

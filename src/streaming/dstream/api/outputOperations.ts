@@ -1,0 +1,59 @@
+import type { RDD } from "../../../core/rdd/RDD.js";
+import { userFn } from "../../../core/rdd/api/userFunction.js";
+import { sparkString } from "../../../core/util/sparkString.js";
+import type { Time } from "../../Time.js";
+import { ForEachDStream } from "../ForEachDStream.js";
+import { at, proto, type AnyStream } from "./streamOps.js";
+
+type ForeachFunc = (rdd: RDD<unknown>, time: Time) => void | Promise<void>;
+
+function output(parent: AnyStream, op: string, f: ForeachFunc): void {
+  at(new ForEachDStream(parent, f), op).register();
+}
+
+proto.foreachRDD = function (this: AnyStream, f: ForeachFunc) {
+  userFn("foreachRDD", f);
+  output(this, "foreachRDD", f);
+};
+
+const DASHES = "-".repeat(43);
+
+function printer(num: number): ForeachFunc {
+  return async (rdd, time) => {
+    const first = await rdd.take(num + 1);
+    // One println per line, as Spark does, so each line can be captured or interleaved like Spark's.
+    console.log(DASHES);
+    console.log(`Time: ${time}`);
+    console.log(DASHES);
+    for (const x of first.slice(0, num)) console.log(sparkString(x));
+    if (first.length > num) console.log("...");
+    console.log("");
+  };
+}
+
+function checkNum(op: string, num: number): number {
+  if (typeof num !== "number" || !Number.isInteger(num) || num < 0) {
+    throw new TypeError(`${op}: num must be a non-negative integer, got ${String(num)}`);
+  }
+  return num;
+}
+
+proto.print = function (this: AnyStream, num = 10) {
+  output(this, "print", printer(checkNum("print", num)));
+};
+proto.pprint = function (this: AnyStream, num = 10) {
+  output(this, "pprint", printer(checkNum("pprint", num)));
+};
+
+/** Spark's `rddToFileName`: "prefix-<ms>.suffix", leaving out an empty prefix or suffix. */
+export function rddToFileName(prefix: string | undefined, suffix: string | undefined, time: Time): string {
+  let result = String(time.milliseconds);
+  if (prefix) result = `${prefix}-${result}`;
+  if (suffix) result = `${result}.${suffix}`;
+  return result;
+}
+
+proto.saveAsTextFiles = function (this: AnyStream, prefix: string, suffix = "") {
+  if (typeof prefix !== "string") throw new TypeError(`saveAsTextFiles: prefix must be a string, got ${String(prefix)}`);
+  output(this, "saveAsTextFiles", (rdd, time) => rdd.saveAsTextFile(rddToFileName(prefix, suffix, time)));
+};

@@ -1,0 +1,152 @@
+import { StorageLevel } from "../../core/storage/StorageLevel.js";
+import { IllegalArgumentException, IllegalStateException } from "../../core/errors.js";
+import type { ReceiverSupervisor } from "./ReceiverSupervisor.js";
+
+/**
+ * Spark's Receiver: a long-running source of data for a `receiverStream`. Implement `onStart`
+ * (set up connections and begin receiving, without blocking: use callbacks or an async loop)
+ * and `onStop` (release what onStart set up). Received data goes to `store`, which groups it
+ * into blocks; each batch's RDD has one partition per block.
+ *
+ * dstream runs receivers on the driver's event loop: receiving is I/O, which Node multiplexes
+ * on one thread, and blocks go to shared memory where executors read them without a copy.
+ *
+ * `store` takes, as in Spark:
+ * - one record: buffered and cut into a block every `spark.streaming.blockInterval` (unreliable:
+ *   returns at once);
+ * - an array or iterator of records, or packed bytes: stored as one block; the returned
+ *   promise resolves once the block is stored (reliable: acknowledge the source only then).
+ * When a record is itself an array, an iterator or a byte array, use `storeSingle`.
+ */
+export abstract class Receiver<T> {
+  readonly storageLevel: StorageLevel;
+  private supervisor: ReceiverSupervisor<T> | undefined = undefined;
+
+  constructor(storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER) {
+    if (!(storageLevel instanceof StorageLevel)) throw new TypeError(`Receiver: expected a StorageLevel, got ${String(storageLevel)}`);
+    if (!storageLevel.isValid()) throw new IllegalArgumentException(`Receiver: storage level ${storageLevel.name} cannot hold received blocks; use MEMORY_AND_DISK_SER (the default), MEMORY_ONLY or DISK_ONLY`);
+    this.storageLevel = storageLevel;
+  }
+
+  /** Starts receiving. Must not block; errors thrown (or a rejected promise) stop the receiver and are reported. */
+  abstract onStart(): void | Promise<void>;
+
+  /** Stops receiving; called on stop and before each restart. */
+  abstract onStop(): void | Promise<void>;
+
+  /** Where the receiver would like to run; receivers run on the driver in dstream, so this is informational. */
+  get preferredLocation(): string | undefined {
+    return undefined;
+  }
+
+  /** The id of the input stream this receiver feeds. */
+  get streamId(): number {
+    return this.attached("streamId").streamId;
+  }
+
+  store(dataItem: T): void;
+  store(dataBuffer: readonly T[] | Iterator<T>, metadata?: unknown): Promise<void>;
+  store(bytes: Uint8Array | ArrayBuffer, metadata?: unknown): Promise<void>;
+  store(data: T | readonly T[] | Iterator<T> | Uint8Array | ArrayBuffer, metadata?: unknown): void | Promise<void> {
+    if (Array.isArray(data) || isIterator(data)) return this.storeMultiple(data as readonly T[] | Iterator<T>, metadata);
+    if (data instanceof Uint8Array || data instanceof ArrayBuffer) return this.storeBytes(data, metadata);
+    this.storeSingle(data as T);
+  }
+
+  /** Stores one record into the current block. */
+  storeSingle(dataItem: T): void {
+    this.attached("store").pushSingle(dataItem);
+  }
+
+  /** Stores records as one block; resolves once the block is stored. */
+  storeMultiple(dataBuffer: readonly T[] | Iterator<T> | Iterable<T>, metadata?: unknown): Promise<void> {
+    const s = this.supervisor;
+    if (!s) return Promise.reject(notAttached("store"));
+    return s.pushMultiple(dataBuffer, metadata);
+  }
+
+  /** Stores records already packed with dstream's block codec as one block; resolves once stored. */
+  storeBytes(bytes: Uint8Array | ArrayBuffer, metadata?: unknown): Promise<void> {
+    const s = this.supervisor;
+    if (!s) return Promise.reject(notAttached("store"));
+    return s.pushBytes(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, metadata);
+  }
+
+  /**
+   * Stores UTF-8 text whose lines are the records, in chunks split anywhere (inside a line or a
+   * character). The text is kept as bytes and split into lines by the executor, which is the
+   * fastest way to ingest line-oriented input. The chunk is copied.
+   */
+  storeLines(this: Receiver<string>, chunk: Uint8Array | string): void {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk);
+    this.attached("storeLines").pushLines(bytes);
+  }
+
+  /** Ends the text given to `storeLines`: a last line without a terminator becomes a record. */
+  finishLines(this: Receiver<string>): void {
+    this.attached("finishLines").finishLines();
+  }
+
+  /** `storeLines` without the copy, for a chunk nobody modifies afterwards (such as a socket's). */
+  protected storeLineChunk(chunk: Uint8Array): void {
+    this.attached("storeLines").pushLines(chunk);
+  }
+
+  protected endLineChunks(): void {
+    this.attached("finishLines").finishLines();
+  }
+
+  /**
+   * Restarts the receiver: reports the error (if any), calls onStop, waits `delayMs` (default
+   * `spark.streaming.receiverRestartDelay`, 2000 ms), then calls onStart. Returns at once.
+   */
+  restart(message: string, error?: unknown, delayMs?: number): void {
+    this.attached("restart").restartReceiver(message, error, delayMs);
+  }
+
+  /** Stops the receiver for good; data already stored still reaches its batches. */
+  stop(message: string, error?: unknown): void {
+    void this.attached("stop").stop(message, error);
+  }
+
+  /** Reports an error to the driver (onReceiverError and a log line) without stopping. */
+  reportError(message: string, error?: unknown): void {
+    this.attached("reportError").reportError(message, error);
+  }
+
+  /** True from onStart until the receiver stops or restarts. */
+  isStarted(): boolean {
+    return this.supervisor?.isReceiverStarted() ?? false;
+  }
+
+  /** True once stopped, including while waiting to restart: receiving loops should end. */
+  isStopped(): boolean {
+    return this.supervisor?.isReceiverStopped() ?? false;
+  }
+
+  /** @internal */
+  attachSupervisor(supervisor: ReceiverSupervisor<T>): void {
+    if (this.supervisor !== undefined && this.supervisor !== supervisor) {
+      throw new IllegalStateException(`${this.constructor.name} already feeds input stream ${this.supervisor.streamId}; create one receiver per stream`);
+    }
+    this.supervisor = supervisor;
+  }
+
+  /** @internal The supervisor's restart delay, for receivers that back off from it. */
+  protected get restartDelayMs(): number {
+    return this.attached("restartDelayMs").defaultRestartDelayMs;
+  }
+
+  private attached(op: string): ReceiverSupervisor<T> {
+    if (!this.supervisor) throw notAttached(op);
+    return this.supervisor;
+  }
+}
+
+function notAttached(op: string): IllegalStateException {
+  return new IllegalStateException(`Receiver.${op}: the receiver has not been started; pass it to ssc.receiverStream(...) and start the StreamingContext`);
+}
+
+function isIterator(x: unknown): x is Iterator<unknown> {
+  return typeof x === "object" && x !== null && typeof (x as Iterator<unknown>).next === "function" && Symbol.iterator in x;
+}
