@@ -14,6 +14,7 @@ import { TextFileRDD } from "./rdd/TextFileRDD.js";
 import { WholeTextFileRDD } from "./rdd/WholeTextFileRDD.js";
 import { callSite } from "./rdd/callSite.js";
 import { Broadcast } from "./Broadcast.js";
+import { ContextCleaner } from "./ContextCleaner.js";
 import { AccumulatorV2, CollectionAccumulator, DoubleAccumulator, LongAccumulator } from "./Accumulator.js";
 import { LocalExecutor } from "./executor/LocalExecutor.js";
 import { WorkerExecutor } from "./executor/WorkerExecutor.js";
@@ -27,6 +28,8 @@ import { MapOutputTracker } from "./shuffle/MapOutputTracker.js";
 import { BlockManagerMaster } from "./storage/BlockManagerMaster.js";
 import { packValue, toShared } from "./serialization/blockCodec.js";
 import { isExecutorMode, registerUserFunction, sealFunctionRegistry } from "./closure/index.js";
+import { ContextPluginRegistry, type ContextPlugin } from "./plugin/ContextPluginRegistry.js";
+import { applySubmitDefaults } from "./submitDefaults.js";
 
 export interface SparkContextOptions {
   master?: string;
@@ -35,6 +38,9 @@ export interface SparkContextOptions {
 }
 
 let activeContext: SparkContext | undefined;
+
+/** @internal Extensions (the web UI) that start with each driver's SparkContext and stop with it. */
+export const sparkContextPlugins = new ContextPluginRegistry<SparkContext>("SparkContext");
 
 /**
  * The entry point to the engine: holds the configuration, the executors and the schedulers.
@@ -68,14 +74,18 @@ export class SparkContext {
   private readonly tracker: MapOutputTracker;
   readonly dagScheduler: DAGScheduler;
   readonly blockManagerMaster = new BlockManagerMaster();
+  /** Frees what the application can no longer reach; undefined with spark.cleaner.referenceTracking=false. */
+  readonly cleaner: ContextCleaner | undefined;
   private readonly accumulators = new Map<number, AccumulatorV2<unknown, unknown>>();
   private readonly broadcasts = new Map<number, SharedArrayBuffer>();
   private nextExecutorId = 0;
   private readonly creationSite: string;
+  private plugins: ContextPlugin[] = [];
 
   constructor(conf?: SparkConf | SparkContextOptions) {
     const c = conf instanceof SparkConf ? conf.clone() : optionsToConf(conf ?? {});
     this.executorMode = isExecutorMode();
+    applySubmitDefaults(c);
     if (!c.contains("spark.master")) {
       throw new SparkException("A master URL must be set in your configuration: use setMaster('local[2]') or { master: 'local[2]' }.");
     }
@@ -125,8 +135,16 @@ export class SparkContext {
       blockLocation: (rddId, split) => this.blockManagerMaster.location(rddId, split),
       dropStageEverywhere: (key) => this.workers.forEach((w) => w.send({ type: "dropStage", key })),
     });
+    this.cleaner = c.getBoolean("spark.cleaner.referenceTracking", true)
+      ? new ContextCleaner({
+          shuffle: (id) => this.dagScheduler.removeShuffle(id),
+          rdd: (id) => this.removeRdd(id),
+          broadcast: (id) => this.removeBroadcast(id),
+        })
+      : undefined;
     if (!this.executorMode) activeContext = this;
     logger().info({ master: this.master, app: this.appName, workers: this.workerCount }, "SparkContext started");
+    if (!this.executorMode) this.plugins = sparkContextPlugins.start(this);
   }
 
   private spawnWorker(storageMemory: number): WorkerExecutor {
@@ -276,15 +294,14 @@ export class SparkContext {
       for (const w of this.workers) w.send({ type: "broadcast", id: bid, buf });
     };
     send(id, value);
-    return new Broadcast(
-      id,
-      value,
-      (bid) => {
-        this.broadcasts.delete(bid);
-        for (const w of this.workers) w.send({ type: "removeBroadcast", id: bid });
-      },
-      send,
-    );
+    const b = new Broadcast(id, value, (bid) => this.removeBroadcast(bid), send);
+    this.cleaner?.registerBroadcastForCleanup(b, id);
+    return b;
+  }
+
+  private removeBroadcast(id: number): void {
+    this.broadcasts.delete(id);
+    for (const w of this.workers) w.send({ type: "removeBroadcast", id });
   }
 
   private registerAccumulator<A extends AccumulatorV2<never, unknown>>(acc: A): A {
@@ -325,6 +342,11 @@ export class SparkContext {
     this.listenerBus.remove(listener);
   }
 
+  /** @internal The shuffles whose map output is still held (for tests of the cleaner). */
+  registeredShuffles(): number[] {
+    return this.tracker.shuffleIds();
+  }
+
   /** @internal Drops an RDD's cached blocks on every executor. */
   removeRdd(rddId: number): void {
     this.driverExecutor.blockManager.removeRdd(rddId);
@@ -351,6 +373,8 @@ export class SparkContext {
     this.stopped = true;
     this.stopSite = callSite("stop");
     if (activeContext === this) activeContext = undefined;
+    await sparkContextPlugins.shutdown(this.plugins);
+    this.cleaner?.stop();
     this.taskScheduler.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
     // The driver thread's own executor: its connectors' cached clients would keep the process alive.

@@ -55,5 +55,7 @@ export class ShuffleDependency<K, V, C> extends Dependency {
     readonly mapSideCombine: boolean,
   ) {
     super(rdd as RDD<unknown>);
+    // Its map output lives as long as something can still read through this dependency.
+    rdd.sc?.cleaner?.registerShuffleForCleanup(this, shuffleId);
   }
 }

@@ -6,7 +6,7 @@ import type { StagePlan } from "../executor/messages.js";
 import type { TaskWork } from "../executor/runTask.js";
 import type { MapStatus, ShuffleWriteSpec } from "../shuffle/ShuffleWriter.js";
 import type { MapOutputTracker } from "../shuffle/MapOutputTracker.js";
-import type { BlockRef } from "../shuffle/BlockRef.js";
+import { blockBytes, type BlockRef } from "../shuffle/BlockRef.js";
 import { shuffleInputKey, type AccumulatorUpdate } from "./TaskContext.js";
 import type { TaskScheduler } from "./TaskScheduler.js";
 import type { ResultOpCall } from "./resultOps.js";
@@ -34,6 +34,7 @@ export class DAGScheduler {
   private nextStageId = 0;
   private nextTaskId = 0;
   private readonly shuffleStages = new Map<number, ShuffleMapStage>();
+  private activeJobs = 0;
 
   constructor(
     private readonly tracker: MapOutputTracker,
@@ -46,6 +47,7 @@ export class DAGScheduler {
     const preparing = this.driverPreparations(rdd);
     if (preparing.length > 0) await Promise.all(preparing);
     const jobId = this.nextJobId++;
+    this.activeJobs++;
     const parents = this.parentStages(rdd, jobId);
     const stage = new ResultStage(this.nextStageId++, rdd, parents, jobId, partitions, op);
     this.bus.post("onJobStart", { jobId, time: Date.now(), stageIds: this.stageIds(stage), callSite });
@@ -60,6 +62,11 @@ export class DAGScheduler {
     } catch (e) {
       this.bus.post("onJobEnd", { jobId, time: Date.now(), succeeded: false, error: String(e) });
       throw e;
+    } finally {
+      // Stages hold their RDDs' lineage; once no job runs they are let go, so the cleaner can
+      // free shuffles the application dropped. Map output stays registered by shuffle id and a
+      // later job finds it there, creating a fresh stage that it then skips.
+      if (--this.activeJobs === 0) this.shuffleStages.clear();
     }
   }
 
@@ -230,8 +237,9 @@ export class DAGScheduler {
       const taskInfo: TaskInfo = { taskId, index, attemptNumber: attempt, stageId: stage.id, executorId: "", launchTime: Date.now() };
       const preferred = this.preferredLocation(stage.rdd, partition, 0);
       this.bus.post("onTaskStart", { taskInfo });
+      const shuffleInputs = this.shuffleInputs(stage.rdd, partition);
       const { result, executorId } = await this.tasks.submit({
-        local: { taskId, stageId: stage.id, stageAttempt, partition, attempt, work, shuffleInputs: this.shuffleInputs(stage.rdd, partition) },
+        local: { taskId, stageId: stage.id, stageAttempt, partition, attempt, work, shuffleInputs },
         plan,
         preferred,
       });
@@ -239,6 +247,8 @@ export class DAGScheduler {
       taskInfo.finishTime = Date.now();
       taskInfo.executorRunTime = result.metrics.executorRunTime;
       taskInfo.recordsRead = result.metrics.recordsRead;
+      // Packed shuffle blocks only, as shuffleWriteBytes counts them: blocks the driver keeps as objects have no size.
+      for (const refs of shuffleInputs.values()) for (const ref of refs) taskInfo.shuffleReadBytes = (taskInfo.shuffleReadBytes ?? 0) + blockBytes(ref);
       if (result.ok) {
         taskInfo.successful = true;
         if (stage instanceof ShuffleMapStage) {

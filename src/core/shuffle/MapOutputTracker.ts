@@ -99,6 +99,10 @@ export class MapOutputTracker {
     return { records, bytes };
   }
 
+  shuffleIds(): number[] {
+    return [...this.shuffles.keys()];
+  }
+
   unregisterShuffle(shuffleId: number): void {
     const s = this.shuffles.get(shuffleId);
     if (!s) return;

@@ -18,6 +18,7 @@ proto.persist = function (this: Any, level: StorageLevel = StorageLevel.MEMORY_O
       `Cannot change storage level of an RDD after it was already assigned a level (it is ${this.storageLevel.name}, asked for ${level.name}); call unpersist() first`,
     );
   }
+  if (this.storageLevel === StorageLevel.NONE) this.sc.cleaner?.registerRddForCleanup(this, this.id);
   this.storageLevel = level;
   return this;
 };
