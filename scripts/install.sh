@@ -1,5 +1,39 @@
 #!/usr/bin/env bash
-# Installs what dstream and its tests need on a fresh machine. Safe to run again.
+# Installs what dstream and its tests need on a fresh Debian machine, and starts the services the
+# tests use. Safe to run again: each step is skipped when it is already done.
+#
+#   Debian packages   Maven and a JDK, for the Kafka broker (scripts/kafka.sh)
+#   npm ci            only when package.json or package-lock.json changed since the last install
+#   Kafka             broker jars from Maven Central, then a KRaft broker on 127.0.0.1:9092
+#                     (KAFKA_BOOTSTRAP overrides the address)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm ci --no-audit --no-fund
+
+say() { echo "install.sh: $*" >&2; }
+
+# Debian packages, by the command that needs them.
+missing=()
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+if ((${#missing[@]} > 0)); then
+  as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { say "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+    as_root=(sudo)
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci wipes node_modules and reinstalls, so it only runs when the dependencies changed.
+stamp=node_modules/.dstream-install-stamp
+want="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  say "node_modules is up to date"
+else
+  npm ci --no-audit --no-fund
+  echo "$want" >"$stamp"
+fi
+
+bash scripts/kafka.sh start

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka (KRaft: one process is broker and controller) on loopback, for
+# dstream's tests and examples. The broker's jars come from Maven Central with Maven.
+#
+#   scripts/kafka.sh install   fetch the jars into the cache (once per version)
+#   scripts/kafka.sh start     install if needed, format storage if new, start, wait until ready
+#   scripts/kafka.sh stop      stop the broker this script started
+#   scripts/kafka.sh status    say whether a broker answers at the address; exit 1 if not
+#   scripts/kafka.sh clean     stop, then delete the broker's data (topics, offsets)
+#
+# Environment (all optional):
+#   KAFKA_BOOTSTRAP        host:port the broker listens on and advertises   (127.0.0.1:9092)
+#   KAFKA_CONTROLLER_PORT  the KRaft controller's port                      (broker port + 1)
+#   KAFKA_VERSION          Apache Kafka release from Maven Central          (4.1.2)
+#   DSTREAM_CACHE          where jars and broker state live                 (~/.cache/dstream)
+#   KAFKA_HEAP_OPTS        JVM heap flags                                   (-Xms256m -Xmx1g)
+#   KAFKA_START_TIMEOUT    seconds to wait for readiness                    (90)
+#
+# Every command is idempotent: `start` on a running broker only checks that it is ready.
+set -euo pipefail
+
+KAFKA_VERSION="${KAFKA_VERSION:-4.1.2}"
+SCALA_VERSION="2.13"
+BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
+HOST="${BOOTSTRAP%:*}"
+PORT="${BOOTSTRAP##*:}"
+if [[ "$BOOTSTRAP" != *:* || ! "$PORT" =~ ^[0-9]+$ || -z "$HOST" ]]; then
+  echo "kafka.sh: KAFKA_BOOTSTRAP must be host:port (got '$BOOTSTRAP')" >&2
+  exit 2
+fi
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+CACHE="${DSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dstream}"
+HOME_DIR="$CACHE/kafka-$KAFKA_VERSION"
+LIBS="$HOME_DIR/libs"
+TOOLS="$HOME_DIR/tools"
+# State is per version and port, so brokers on different ports (or versions) never share a log dir.
+RUN="$HOME_DIR/run-$PORT"
+PID_FILE="$RUN/broker.pid"
+LOG_FILE="$RUN/broker.log"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+
+say() { echo "kafka.sh: $*" >&2; }
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { say "$1 is required ($2)"; exit 1; }
+}
+
+install() {
+  if [[ -f "$LIBS/.complete" && -f "$TOOLS/KafkaReady.class" ]]; then return 0; fi
+  need java "install Java 17 or later"
+  need javac "install a JDK, e.g. apt-get install openjdk-17-jdk-headless"
+  need mvn "install Maven, e.g. apt-get install maven"
+  mkdir -p "$HOME_DIR"
+  if [[ ! -f "$LIBS/.complete" ]]; then
+    say "fetching Apache Kafka $KAFKA_VERSION from Maven Central into $LIBS"
+    # The distribution's logging backend is not a dependency of the broker jar; slf4j-simple is
+    # the smallest one that writes the broker's log, and it matches kafka's slf4j 1.7 API.
+    cat >"$HOME_DIR/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dstream</groupId>
+  <artifactId>kafka-broker-jars</artifactId>
+  <version>$KAFKA_VERSION</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_$SCALA_VERSION</artifactId>
+      <version>$KAFKA_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-simple</artifactId>
+      <version>1.7.36</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+    rm -rf "$LIBS.partial"
+    local mvn_log="$HOME_DIR/mvn.log"
+    if ! mvn -B -q -f "$HOME_DIR/pom.xml" \
+        org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$LIBS.partial" >"$mvn_log" 2>&1; then
+      say "Maven could not fetch Kafka $KAFKA_VERSION. Its output ($mvn_log):"
+      grep -E "ERROR|Could not|Unknown host|Connection|refused|timed out" "$mvn_log" | head -20 >&2 || tail -20 "$mvn_log" >&2
+      exit 1
+    fi
+    touch "$LIBS.partial/.complete"
+    rm -rf "$LIBS"
+    mv "$LIBS.partial" "$LIBS"
+  fi
+  mkdir -p "$TOOLS"
+  javac -d "$TOOLS" -cp "$LIBS/*" "$(dirname "$0")/kafka/KafkaReady.java"
+  say "Kafka $KAFKA_VERSION installed: $(ls "$LIBS"/*.jar | wc -l) jars"
+}
+
+# The recorded pid is ours only while it is still a Kafka broker: a stale file may name a reused pid.
+pid_alive() {
+  local pid
+  [[ -f "$PID_FILE" ]] || return 1
+  pid="$(cat "$PID_FILE")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka $RUN/server.properties"
+}
+
+# A metadata request with Kafka's own admin client: the broker is ready once it is registered,
+# unfenced and the controller is known. Prints nothing; the exit code is the answer.
+ready() {
+  local timeout_ms="${1:-3000}"
+  java -cp "$TOOLS:$LIBS/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=off KafkaReady "$BOOTSTRAP" "$timeout_ms" >/dev/null 2>&1
+}
+
+write_config() {
+  mkdir -p "$RUN/data"
+  cat >"$RUN/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$RUN/data
+num.partitions=1
+# Tests name every topic they use; a typo must be an unknown-topic error, not a new topic.
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=8
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=8
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=24
+EOF
+}
+
+format_storage() {
+  if [[ -f "$RUN/data/meta.properties" ]]; then return 0; fi
+  local cluster_id
+  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
+  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  java -cp "$LIBS/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$RUN/server.properties" >>"$LOG_FILE" 2>&1 || {
+    say "formatting KRaft storage in $RUN/data failed; see $LOG_FILE"
+    tail -20 "$LOG_FILE" >&2
+    exit 1
+  }
+}
+
+start() {
+  install
+  if pid_alive; then
+    if ready 5000; then say "broker already running at $BOOTSTRAP (pid $(cat "$PID_FILE"))"; return 0; fi
+  elif ready 2000; then
+    say "a broker already answers at $BOOTSTRAP (not started by this script); using it"
+    return 0
+  fi
+  if ! pid_alive; then
+    if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
+      say "port $PORT on $HOST is in use by something that is not a Kafka broker; set KAFKA_BOOTSTRAP to another address"
+      exit 1
+    fi
+    need java "install Java 17 or later"
+    write_config
+    mkdir -p "$RUN"
+    : >"$LOG_FILE"
+    format_storage
+    say "starting Kafka $KAFKA_VERSION at $BOOTSTRAP (log: $LOG_FILE)"
+    # setsid detaches the broker from the caller's session, so it outlives the shell that started
+    # it; the inner shell records its own pid and then becomes the JVM, so the pid is the broker's.
+    local heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
+    rm -f "$PID_FILE"
+    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+      java $heap -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=info -Dorg.slf4j.simpleLogger.showDateTime=true \
+      "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS" -Dorg.slf4j.simpleLogger.logFile=System.out \
+      -cp "$LIBS/*" kafka.Kafka "$RUN/server.properties" >>"$LOG_FILE" 2>&1 </dev/null &
+    # The pid file appears as soon as the inner shell runs.
+    for _ in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.05; done
+  fi
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until ready 3000; do
+    if ! pid_alive; then
+      say "the broker exited during startup. Last lines of $LOG_FILE:"
+      tail -30 "$LOG_FILE" >&2
+      rm -f "$PID_FILE"
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      say "the broker did not become ready within ${START_TIMEOUT}s. Last lines of $LOG_FILE:"
+      tail -30 "$LOG_FILE" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  say "broker ready at $BOOTSTRAP (pid $(cat "$PID_FILE"))"
+}
+
+stop() {
+  if ! pid_alive; then
+    rm -f "$PID_FILE"
+    say "no broker started by this script is running for port $PORT"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$PID_FILE")"
+  kill "$pid"
+  # A controlled shutdown closes the log cleanly, which makes the next start fast.
+  for _ in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "broker pid $pid did not stop within 30s; killing it"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$PID_FILE"
+  say "broker stopped"
+}
+
+status() {
+  if [[ ! -f "$LIBS/.complete" || ! -f "$TOOLS/KafkaReady.class" ]]; then
+    say "Kafka $KAFKA_VERSION is not installed; run: bash scripts/kafka.sh start"
+    return 1
+  fi
+  if ready 3000; then
+    if pid_alive; then say "ready at $BOOTSTRAP (pid $(cat "$PID_FILE"), log $LOG_FILE)"; else say "ready at $BOOTSTRAP (not started by this script)"; fi
+    return 0
+  fi
+  if pid_alive; then say "pid $(cat "$PID_FILE") is running but the broker at $BOOTSTRAP does not answer yet (log $LOG_FILE)"; else say "no broker at $BOOTSTRAP; run: bash scripts/kafka.sh start"; fi
+  return 1
+}
+
+clean() {
+  stop
+  rm -rf "$RUN"
+  say "deleted $RUN"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start ;;
+  status) status ;;
+  clean) clean ;;
+  *) echo "usage: $0 {install|start|stop|restart|status|clean}" >&2; exit 2 ;;
+esac

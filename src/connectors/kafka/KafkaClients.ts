@@ -1,0 +1,40 @@
+import { KafkaAdminClient } from "./client/KafkaAdminClient.js";
+import { clientConfigFromParams, intSetting } from "./client/KafkaClientConfig.js";
+import { KafkaConsumerClient } from "./client/KafkaConsumerClient.js";
+import { KafkaProducerClient } from "./client/KafkaProducerClient.js";
+import { executorConsumerSettings } from "./KafkaParams.js";
+import { producerSettings, type ProducerParams } from "./ProducerParams.js";
+
+/** Settings shared by every client, by Kafka's names. */
+export interface AdminParams {
+  readonly "bootstrap.servers": string | readonly string[];
+  readonly [setting: string]: unknown;
+}
+
+/**
+ * dstream's Kafka clients from Kafka-named settings (`bootstrap.servers`, `group.id`,
+ * `isolation.level`, `transactional.id`, ...). Every client must be closed.
+ */
+export class KafkaClients {
+  private constructor() {}
+
+  static admin(params: AdminParams): KafkaAdminClient {
+    return new KafkaAdminClient(clientConfigFromParams(params, "dstream-admin"));
+  }
+
+  /** A consumer for manual `assign` and fixed-range reads; `group.id` is used as given. */
+  static consumer(params: AdminParams): KafkaConsumerClient {
+    const s = executorConsumerSettings(params);
+    const groupId = params["group.id"] === undefined ? "dstream" : String(params["group.id"]);
+    return new KafkaConsumerClient(clientConfigFromParams(params, groupId), {
+      ...s.consumer,
+      groupId,
+      fetchMaxWaitMs: intSetting(params, "fetch.max.wait.ms", 500),
+    });
+  }
+
+  static producer(params: ProducerParams): KafkaProducerClient {
+    const s = producerSettings(params);
+    return new KafkaProducerClient(s.client, s.producer);
+  }
+}

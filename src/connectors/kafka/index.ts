@@ -1,0 +1,46 @@
+/**
+ * dstream's Kafka connector: Spark's kafka-0-10 integration (`KafkaUtils`, `OffsetRange`,
+ * `HasOffsetRanges`, `ConsumerRecord`), a sink for the `foreachPartition` producer pattern, and
+ * dstream's own client interface, which keeps the client library out of every other file.
+ */
+export { KafkaUtils } from "./KafkaUtils.js";
+export { KafkaRDD, type KafkaReadOptions } from "./KafkaRDD.js";
+export { LocationStrategies, LocationStrategy } from "./LocationStrategies.js";
+export { OffsetRange, hasOffsetRanges, type HasOffsetRanges } from "./OffsetRange.js";
+export { TopicPartition } from "./TopicPartition.js";
+export type { ConsumerRecord, KafkaHeader, TimestampType } from "./ConsumerRecord.js";
+export type { KafkaParams } from "./KafkaParams.js";
+export {
+  StringDeserializer,
+  ByteArrayDeserializer,
+  type Deserializer,
+  type DeserializerName,
+  type DeserializerSpec,
+} from "./deserializers.js";
+export { KafkaDataConsumer, type KafkaReadWait } from "./KafkaDataConsumer.js";
+export { KafkaProducerCache } from "./KafkaProducerCache.js";
+export { KafkaSink, type KafkaSinkOptions, type KafkaWriteResult } from "./KafkaSink.js";
+export type { KafkaWriteStats } from "./KafkaWriteRDD.js";
+export type { SinkRecord } from "./SinkRecord.js";
+export { producerSettings, type ProducerParams, type ProducerSettings } from "./ProducerParams.js";
+export {
+  KafkaException,
+  ConfigException,
+  UnknownTopicOrPartitionException,
+  OffsetOutOfRangeException,
+  RecordDeserializationException,
+  TimeoutException,
+  ProducerFencedException,
+} from "./errors.js";
+export { KafkaClients } from "./KafkaClients.js";
+export { KafkaAdminClient, type NewTopic, type TopicDescription, type PartitionInfo, type TopicPartitionOffset } from "./client/KafkaAdminClient.js";
+export { KafkaConsumerClient, type IsolationLevel, type FetchWait, type FetchRangeOptions } from "./client/KafkaConsumerClient.js";
+export {
+  KafkaProducerClient,
+  type ProducerRecord,
+  type RecordMetadata,
+  type OffsetToCommit,
+  type HeaderInput,
+  type Compression,
+} from "./client/KafkaProducerClient.js";
+export type { RawRecord } from "./client/RawRecord.js";
