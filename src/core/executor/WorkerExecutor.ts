@@ -40,7 +40,8 @@ export class WorkerExecutor {
   ) {
     // Held until the executor is ready: a first job awaits that, and nothing else may keep the
     // process alive meanwhile. After that it is held only while tasks are outstanding.
-    this.worker = new Worker(bootstrap, { eval: true, workerData: { ...data, mainUrl, tsxApi } });
+    // The reloaded application sees the driver's arguments, as a forked cluster worker would.
+    this.worker = new Worker(bootstrap, { eval: true, argv: process.argv.slice(2), workerData: { ...data, mainUrl, tsxApi } });
     let resolveReady!: (r: Array<[number, string]>) => void;
     this.ready = new Promise((r) => (resolveReady = r));
     this.worker.on("message", (msg: WorkerToDriver) => {

@@ -22,7 +22,10 @@ export interface TaskInfo {
   successful?: boolean;
   errorMessage?: string;
   executorRunTime?: number;
+  /** Records this task read from shuffle output. */
   recordsRead?: number;
+  /** Bytes of packed shuffle blocks this task read. */
+  shuffleReadBytes?: number;
   shuffleWriteRecords?: number;
   shuffleWriteBytes?: number;
 }
