@@ -3,6 +3,7 @@ import { OneToOneDependency } from "./Dependency.js";
 import type { TaskContext } from "../scheduler/TaskContext.js";
 import type { PlanArgs, PlanBuilder, ReviveEnv } from "../executor/plan.js";
 import { elementOps, type ElementOp, type Fn } from "./elementOps.js";
+import { pullThroughSink } from "./pullThroughSink.js";
 
 /** A narrow operation applied to each partition of one parent: map, flatMap, filter, mapPartitions, … */
 export class MapPartitionsRDD<U, T> extends RDD<U> {
@@ -36,15 +37,7 @@ export class MapPartitionsRDD<U, T> extends RDD<U> {
       yield* op.partition(this.fns, this.params, iteratorOf(this.prev.iterator(split, ctx)), split, ctx) as Iterable<U>;
       return;
     }
-    const buf: U[] = [];
-    const sink = op.sink!(this.fns, this.params, (y) => buf.push(y as U));
-    for (const x of this.prev.iterator(split, ctx)) {
-      sink(x);
-      if (buf.length > 0) {
-        yield* buf;
-        buf.length = 0;
-      }
-    }
+    yield* pullThroughSink<T, U>(this.prev.iterator(split, ctx), (push) => op.sink!(this.fns, this.params, push as (y: unknown) => void));
   }
 
   override computePush(split: number, ctx: TaskContext, sink: (x: U) => void): void {

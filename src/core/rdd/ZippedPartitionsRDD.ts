@@ -1,4 +1,5 @@
 import { RDD } from "./RDD.js";
+import { pullThroughSink } from "./pullThroughSink.js";
 import { OneToOneDependency } from "./Dependency.js";
 import type { TaskContext } from "../scheduler/TaskContext.js";
 import type { PlanArgs, ReviveEnv } from "../executor/plan.js";
@@ -27,15 +28,7 @@ export abstract class IndexedNarrowRDD<T, U> extends RDD<U> {
   protected abstract sinkFor(split: number, push: (y: U) => void): (x: T) => void;
 
   *compute(split: number, ctx: TaskContext): Iterable<U> {
-    const buf: U[] = [];
-    const sink = this.sinkFor(split, (y) => buf.push(y));
-    for (const x of this.prev.iterator(split, ctx)) {
-      sink(x);
-      if (buf.length > 0) {
-        yield* buf;
-        buf.length = 0;
-      }
-    }
+    yield* pullThroughSink<T, U>(this.prev.iterator(split, ctx), (push) => this.sinkFor(split, push));
   }
 
   override computePush(split: number, ctx: TaskContext, sink: (x: U) => void): void {
