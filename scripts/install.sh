@@ -4,6 +4,7 @@
 #
 #   Debian packages   Maven and a JDK, for the Kafka broker (scripts/kafka.sh)
 #   npm ci            only when package.json or package-lock.json changed since the last install
+#   chromium          for the web UI's browser test (scripts/install-browser.sh)
 #   Kafka             broker jars from Maven Central, then a KRaft broker on 127.0.0.1:9092
 #                     (KAFKA_BOOTSTRAP overrides the address)
 set -euo pipefail
@@ -35,5 +36,8 @@ else
   npm ci --no-audit --no-fund
   echo "$want" >"$stamp"
 fi
+
+# Debian's chromium, for the web UI's real-browser test.
+bash scripts/install-browser.sh
 
 bash scripts/kafka.sh start

@@ -28,6 +28,9 @@ export {
 // ---------------------------------------------------------------------------
 export { StreamingContext, type StreamingContextConfig, type StreamingContextOptions, type StopOptions } from "./streaming/StreamingContext.js";
 export type { StreamingContextState } from "./streaming/StreamingContextState.js";
+export type { GetOrCreateOptions } from "./streaming/checkpoint/Recovery.js";
+export type { CheckpointJson } from "./streaming/checkpoint/CheckpointJson.js";
+export { CheckpointReadException, CheckpointGraphMismatchException } from "./streaming/checkpoint/CheckpointErrors.js";
 export { Duration, Milliseconds, Seconds, Minutes, Durations, type DurationLike } from "./streaming/Duration.js";
 export { Time } from "./streaming/Time.js";
 export { Interval } from "./streaming/Interval.js";
@@ -69,3 +72,11 @@ export { SocketInputDStream } from "./streaming/dstream/SocketInputDStream.js";
 export { FileInputDStream, type FileStreamOptions } from "./streaming/dstream/FileInputDStream.js";
 export { SocketReceiver, type SocketConverter } from "./streaming/receiver/SocketReceiver.js";
 export { BlockRDD } from "./streaming/rdd/BlockRDD.js";
+
+// ---------------------------------------------------------------------------
+// Web UI and REST API: started with each SparkContext (spark.ui.enabled), with a Streaming
+// tab for each StreamingContext. Importing the API installs it.
+// ---------------------------------------------------------------------------
+import "./ui/install.js";
+export { SparkUI } from "./ui/SparkUI.js";
+export type { UiSettings } from "./ui/UiSettings.js";

@@ -17,19 +17,26 @@ import { DStreamGraph } from "./DStreamGraph.js";
 import { ContextWaiter } from "./ContextWaiter.js";
 import type { StreamingContextState } from "./StreamingContextState.js";
 import { StreamingListenerBus } from "./scheduler/StreamingListenerBus.js";
+import { streamingContextPlugins } from "./streamingContextPlugins.js";
+import type { ContextPlugin } from "../core/plugin/ContextPluginRegistry.js";
 import type { StreamingListener } from "./scheduler/StreamingListener.js";
 import { JobScheduler } from "./scheduler/JobScheduler.js";
 import { JobGenerator } from "./scheduler/JobGenerator.js";
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js";
 import type { DStream } from "./dstream/DStream.js";
 import type { InputDStream } from "./dstream/InputDStream.js";
-import type { ReceiverInputDStream } from "./dstream/ReceiverInputDStream.js";
+import { ReceiverInputDStream } from "./dstream/ReceiverInputDStream.js";
 import { QueueInputDStream } from "./dstream/QueueInputDStream.js";
 import { UnionDStream } from "./dstream/UnionDStream.js";
 import { TransformedDStream } from "./dstream/TransformedDStream.js";
 import { PluggableInputDStream } from "./dstream/PluggableInputDStream.js";
 import { Receiver } from "./receiver/Receiver.js";
-import { userFn } from "../core/rdd/api/userFunction.js";
+import { takeRecentUserFunctions, userFn } from "../core/rdd/api/userFunction.js";
+import { CheckpointWriter } from "./checkpoint/CheckpointWriter.js";
+import { getOrCreateContext, restartPointOf, warnUnrecoverableInputs, type GetOrCreateOptions, type RestartPoint } from "./checkpoint/Recovery.js";
+import { requireCheckpointForWal } from "./wal/receivedBlockStorage.js";
+import { stopReceiversAndDrain } from "./shutdown/GracefulStop.js";
+import { ShutdownSignals } from "./shutdown/ShutdownSignals.js";
 import "./dstream/api/index.js";
 
 export interface StreamingContextOptions {
@@ -73,6 +80,11 @@ export class StreamingContext {
   private nextInputStreamId = 0;
   private checkpointDirectory: string | undefined;
   private startSite = "";
+  private plugins: ContextPlugin[] = [];
+  private checkpointWriter: CheckpointWriter | undefined;
+  private stopping: Promise<void> | undefined;
+  private forceStop: (() => void) | undefined;
+  private shutdownSignals: ShutdownSignals | undefined;
 
   constructor(config: StreamingContextConfig);
   constructor(sc: SparkContext, batchDuration: DurationLike, options?: StreamingContextOptions);
@@ -101,6 +113,8 @@ export class StreamingContext {
     if (batch === undefined) throw new TypeError("StreamingContext: a batch duration is required, e.g. Seconds(1)");
     this.graph.setBatchDuration(toDuration(batch, "batchDuration"));
     this.clock = opts.clock ?? clockFromConf(this.sparkContext.conf);
+    // The graph's fingerprint counts only the functions its streams are defined with from here on.
+    takeRecentUserFunctions();
     this.jobScheduler = new JobScheduler(this.listenerBus, Math.max(1, this.conf.getInt("spark.streaming.concurrentJobs", 1)), {
       onBatchCompletion: (t) => this.jobGenerator?.onBatchCompletion(t),
       reportError: (msg, e) => this.reportError(msg, e),
@@ -136,9 +150,11 @@ export class StreamingContext {
       return;
     }
     const full = resolve(directory);
+    this.checkpointDirectory = full;
+    // Executors only rebuild the graph: they write no checkpoint, so they create no directories.
+    if (isExecutorMode()) return;
     mkdirSync(full, { recursive: true });
     this.sparkContext.setCheckpointDir(full);
-    this.checkpointDirectory = full;
   }
 
   addStreamingListener(listener: StreamingListener): void {
@@ -197,13 +213,28 @@ export class StreamingContext {
         try {
           this.graph.validate();
           sealFunctionRegistry();
-          this.jobGenerator = new JobGenerator(this.clock, this.graph, this.jobScheduler, this.inputInfoTracker, (m, e) => this.reportError(m, e), this.sparkContext);
-          this.jobGenerator.start();
+          this.plugins = streamingContextPlugins.start(this);
+          const restart = this.prepareCheckpointing();
+          this.jobGenerator = new JobGenerator(
+            this.clock,
+            this.graph,
+            this.jobScheduler,
+            this.inputInfoTracker,
+            (m, e) => this.reportError(m, e),
+            this.sparkContext,
+            this.checkpointWriter,
+          );
+          if (restart) this.jobGenerator.restart(restart);
+          else this.jobGenerator.start();
+          // Before any input starts: whatever a source hands over from now on is recoverable.
+          this.checkpointWriter?.writeNow((restart?.lastGeneratedTime ?? this.graph.zeroTime!).milliseconds);
           for (const input of this.graph.inputStreams) this.startInput(input);
           this.state = "ACTIVE";
+          if (this.conf.getBoolean("spark.streaming.stopGracefullyOnShutdown", false)) this.shutdownSignals = new ShutdownSignals(this);
         } catch (e) {
           this.jobGenerator?.stop();
           void this.jobScheduler.stop(false, 0);
+          void streamingContextPlugins.shutdown(this.takePlugins());
           this.state = "STOPPED";
           throw e;
         }
@@ -217,6 +248,23 @@ export class StreamingContext {
       case "STOPPED":
         throw new IllegalStateException("StreamingContext has already been stopped");
     }
+  }
+
+  /** Checks the checkpoint settings, starts the metadata checkpoints, and says where a recovered context resumes. */
+  private prepareCheckpointing(): RestartPoint | undefined {
+    if (this.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) requireCheckpointForWal(this);
+    const restart = restartPointOf(this);
+    if (this.checkpointDirectory !== undefined) {
+      warnUnrecoverableInputs(this);
+      this.checkpointWriter = new CheckpointWriter(this, () => this.jobScheduler.pendingBatchTimes, restart?.lastGeneratedTime?.milliseconds);
+    }
+    return restart;
+  }
+
+  private takePlugins(): ContextPlugin[] {
+    const plugins = this.plugins;
+    this.plugins = [];
+    return plugins;
   }
 
   private startInput(input: InputDStream<unknown>): void {
@@ -235,25 +283,64 @@ export class StreamingContext {
     const defaultStopSc = this.conf.getBoolean("spark.streaming.stopSparkContextByDefault", true);
     const stopSparkContext = typeof a === "boolean" ? a : (a?.stopSparkContext ?? defaultStopSc);
     const stopGracefully = typeof a === "boolean" ? (b ?? false) : (a?.stopGracefully ?? false);
-    if (this.state === "ACTIVE") {
-      this.jobGenerator?.stop();
-      const batchMs = this.batchDuration.milliseconds;
-      const timeout = stopGracefully ? undefined : this.conf.getTimeAsMs("spark.streaming.stopTimeout", `${Math.max(2000, 10 * batchMs)}ms`);
-      await this.jobScheduler.stop(stopGracefully, timeout);
-      for (const input of this.graph.inputStreams) {
-        try {
-          await input.stop();
-        } catch (e) {
-          logger().warn({ err: String(e) }, `Error stopping ${input.name}`);
-        }
-      }
-      if (activeContext === this) activeContext = undefined;
-      this.state = "STOPPED";
-      this.waiter.notifyStop();
+    if (this.stopping !== undefined) {
+      // A stop is under way: a non-graceful request cuts a graceful one short.
+      if (!stopGracefully) this.forceStop?.();
+      await this.stopping;
+    } else if (this.state === "ACTIVE") {
+      this.stopping = this.stopActive(stopGracefully);
+      await this.stopping;
     } else {
       this.state = "STOPPED";
     }
     if (stopSparkContext) await this.sparkContext.stop();
+  }
+
+  /**
+   * Gracefully (Spark's stop(stopGracefully = true)): receivers stop first, batches are
+   * generated until every received block is in one, and every generated batch runs. Otherwise,
+   * batches not yet started are dropped (they stay pending in the checkpoint, and run again on
+   * recovery). Either way the last metadata checkpoint is written before the inputs close.
+   */
+  private async stopActive(graceful: boolean): Promise<void> {
+    // A stop in progress keeps the process alive, even while it waits on a batch that holds nothing open.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    try {
+      await this.stopActiveKeptAlive(graceful);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async stopActiveKeptAlive(graceful: boolean): Promise<void> {
+    const batchMs = this.batchDuration.milliseconds;
+    const stopTimeout = this.conf.getTimeAsMs("spark.streaming.stopTimeout", `${Math.max(2000, 10 * batchMs)}ms`);
+    let forced = false;
+    const forcedDone = new Promise<void>((resolve) => {
+      this.forceStop = () => {
+        if (forced) return;
+        forced = true;
+        logger().warn("Forcing the StreamingContext to stop: batches not yet started are dropped");
+        this.jobGenerator?.stop();
+        void this.jobScheduler.stop(false, stopTimeout).then(resolve);
+      };
+    });
+    if (graceful) await stopReceiversAndDrain(this, () => forced);
+    this.jobGenerator?.stop();
+    await Promise.race([this.jobScheduler.stop(graceful && !forced, graceful && !forced ? undefined : stopTimeout), forcedDone]);
+    await this.checkpointWriter?.flush();
+    for (const input of this.graph.inputStreams) {
+      try {
+        await input.stop();
+      } catch (e) {
+        logger().warn({ err: String(e) }, `Error stopping ${input.name}`);
+      }
+    }
+    await streamingContextPlugins.shutdown(this.takePlugins());
+    this.shutdownSignals?.uninstall();
+    if (activeContext === this) activeContext = undefined;
+    this.state = "STOPPED";
+    this.waiter.notifyStop();
   }
 
   /** Waits until the context stops; rejects with the error of a failed batch. */
@@ -282,9 +369,27 @@ export class StreamingContext {
     return activeContext;
   }
 
+  /**
+   * Spark's getOrCreate: a context resumed from the checkpoint in `checkpointPath`, or, when
+   * there is none, the new context `creatingFunc` returns. Since functions cannot be
+   * serialized, `creatingFunc` runs in both cases and must build the same graph
+   * deterministically; recovery refuses a graph that differs from the checkpoint's, saying
+   * how. Broadcast variables and accumulators are not restored, as in Spark: create them
+   * lazily (see examples/RecoverableNetworkWordCount.ts). A checkpoint that cannot be read
+   * throws, unless `createOnError`.
+   */
+  static getOrCreate(checkpointPath: string, creatingFunc: () => StreamingContext, options?: GetOrCreateOptions): StreamingContext {
+    return getOrCreateContext(checkpointPath, creatingFunc, options);
+  }
+
   /** The active context, or a new one from `creatingFunc`. */
-  static getActiveOrCreate(creatingFunc: () => StreamingContext): StreamingContext {
-    return activeContext ?? creatingFunc();
+  static getActiveOrCreate(creatingFunc: () => StreamingContext): StreamingContext;
+  /** The active context, or `getOrCreate(checkpointPath, creatingFunc, options)`. */
+  static getActiveOrCreate(checkpointPath: string, creatingFunc: () => StreamingContext, options?: GetOrCreateOptions): StreamingContext;
+  static getActiveOrCreate(a: string | (() => StreamingContext), b?: () => StreamingContext, c?: GetOrCreateOptions): StreamingContext {
+    if (activeContext !== undefined) return activeContext;
+    if (typeof a === "function") return a();
+    return getOrCreateContext(a, b!, c);
   }
 }
 

@@ -12,6 +12,8 @@ import { sparkString } from "../util/sparkString.js";
 import { reservoirSampleAndCount } from "../util/reservoirSample.js";
 import { RangePartitioner } from "../partitioner/RangePartitioner.js";
 import { packRecords } from "../serialization/blockCodec.js";
+import { writeChecksummedFileSync } from "../storage/ChecksummedFile.js";
+import { CHECKPOINT_PART_KIND, checkpointPartFile } from "../rdd/ReliableCheckpointRDD.js";
 
 /**
  * What an action computes on one partition, by name, so that an executor thread can run it
@@ -152,10 +154,8 @@ export const resultOps: Record<string, ResultOp> = {
   writeCheckpoint(rdd, split, ctx, [dir]) {
     const records: unknown[] = [];
     rdd.pushTo(split, ctx, (x) => records.push(x));
-    const name = `part-${String(split).padStart(5, "0")}`;
-    const tmp = join(dir as string, `.${name}-attempt-${ctx.attemptNumber}.tmp`);
-    writeFileSync(tmp, packRecords(records));
-    renameSync(tmp, join(dir as string, name));
+    // Checksummed, fsynced and renamed into place: a restarted driver trusts these files.
+    writeChecksummedFileSync(checkpointPartFile(dir as string, split), CHECKPOINT_PART_KIND, packRecords(records));
     return records.length;
   },
   sampleKeys(rdd, split, ctx, [sampleSize, rddId]) {

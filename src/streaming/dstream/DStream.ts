@@ -2,6 +2,7 @@ import type { RDD } from "../../core/rdd/RDD.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { IllegalStateException, SparkException, UnsupportedOperationException, requireArg } from "../../core/errors.js";
 import { callSite } from "../../core/rdd/callSite.js";
+import { takeRecentUserFunctions } from "../../core/rdd/api/userFunction.js";
 import { logger } from "../../core/log.js";
 import { Duration, Seconds, toDuration, type DurationLike } from "../Duration.js";
 import { Time } from "../Time.js";
@@ -40,6 +41,8 @@ export abstract class DStream<T> {
   graph: DStreamGraph | undefined = undefined;
   /** Where the user defined this stream, e.g. "map at app.ts:12". */
   creationSite: string;
+  /** @internal The user functions this stream was defined with, for the checkpoint's graph fingerprint. */
+  readonly definedWith: readonly Function[];
 
   protected constructor(ssc: StreamingContext) {
     if (!ssc || typeof ssc.getState !== "function") {
@@ -48,6 +51,8 @@ export abstract class DStream<T> {
     validateAtInit(ssc);
     this.ssc = ssc;
     this.creationSite = callSite(operationName(new.target.name));
+    // The operations pass their functions to userFn just before constructing the stream.
+    this.definedWith = takeRecentUserFunctions();
   }
 
   /** How often this stream produces an RDD. */

@@ -7,6 +7,7 @@ import type { Time } from "../Time.js";
 import type { StreamingContext } from "../StreamingContext.js";
 import { FileSplitRDD, type FileRecordFormat } from "../rdd/FileSplitRDD.js";
 import { InputDStream } from "./InputDStream.js";
+import type { CheckpointJson } from "../checkpoint/CheckpointJson.js";
 
 export interface FileStreamOptions {
   /** Accepts or rejects a file by its absolute path; hidden files (`.` or `_` names) are always ignored. */
@@ -31,7 +32,7 @@ export interface FileStreamOptions {
 export class FileInputDStream<T> extends InputDStream<T> {
   readonly directory: string;
   private readonly fileFilter: (path: string) => boolean;
-  private readonly initialModTimeIgnoreThreshold: number;
+  private initialModTimeIgnoreThreshold: number;
   private readonly durationToRemember: Duration;
   /** @internal Files selected per batch, for the remembered batches. */
   readonly batchTimeToSelectedFiles = new Map<number, string[]>();
@@ -76,6 +77,42 @@ export class FileInputDStream<T> extends InputDStream<T> {
     const rdd = new FileSplitRDD<T>(sc, files, Math.min(sc.defaultParallelism, 2), this.format);
     rdd.creationSite = this.creationSite;
     return rdd;
+  }
+
+  /** Checkpoint hook: a batch is the files it selected, which a restarted driver reads again for it. */
+  override checkpointBatchData(time: Time): CheckpointJson | undefined {
+    return this.batchTimeToSelectedFiles.get(time.milliseconds);
+  }
+
+  /** Recovery hook: the batch's files make its RDD again, and no later batch selects them. */
+  override restoreBatchData(time: Time, data: CheckpointJson): RDD<T> | undefined {
+    if (!Array.isArray(data) || !data.every((f) => typeof f === "string")) return undefined;
+    const paths = data as string[];
+    this.batchTimeToSelectedFiles.set(time.milliseconds, paths);
+    for (const p of paths) this.recentlySelectedFiles.add(p);
+    const files: Array<{ path: string; size: number }> = [];
+    for (const path of paths) {
+      try {
+        files.push({ path, size: statSync(path).size });
+      } catch (e) {
+        logger().error(`File ${path} of batch ${time} is gone (${(e as Error).message}); the batch is recomputed without it`);
+      }
+    }
+    this.reportInputInfo(time, 0, { files: paths, Description: paths.join("\n") });
+    const sc = this.ssc.sparkContext;
+    const rdd = new FileSplitRDD<T>(sc, files, Math.min(sc.defaultParallelism, 2), this.format);
+    rdd.creationSite = this.creationSite;
+    return rdd;
+  }
+
+  /** Checkpoint hook: with newFilesOnly, the time before which files are ignored survives a restart. */
+  override checkpointStreamData(): CheckpointJson {
+    return { initialModTimeIgnoreThreshold: this.initialModTimeIgnoreThreshold };
+  }
+
+  override restoreStreamData(data: CheckpointJson): void {
+    const t = (data as { initialModTimeIgnoreThreshold?: unknown } | null)?.initialModTimeIgnoreThreshold;
+    if (typeof t === "number") this.initialModTimeIgnoreThreshold = t;
   }
 
   /** @internal Also forgets the files of batches that left the remember window. */

@@ -4,6 +4,7 @@ import type { Duration } from "../Duration.js";
 import type { Time } from "../Time.js";
 import type { StreamingContext } from "../StreamingContext.js";
 import { DStream } from "./DStream.js";
+import type { CheckpointJson } from "../checkpoint/CheckpointJson.js";
 
 /**
  * A stream with no parents that produces each batch's RDD from outside data. Subclass it as in
@@ -50,10 +51,46 @@ export abstract class InputDStream<T> extends DStream<T> {
     return this.ssc.graph.batchDuration!;
   }
 
+  /**
+   * Called on the driver for every batch time, in order, before the batch's jobs are generated;
+   * generation waits for a returned promise, and later batches wait behind it. A source that
+   * needs I/O to fix what a batch reads does it here, since `compute` is synchronous: Spark's
+   * compute may block instead (the Kafka direct stream asks the brokers for offsets there). A
+   * rejection is reported as an error generating that batch, which then has no jobs.
+   */
+  prepareBatch(_validTime: Time): void | Promise<void> {}
+
   /** Records how many records this stream contributed to a batch, for BatchInfo.numRecords and the UI. */
   protected reportInputInfo(validTime: Time, numRecords: number, metadata: Record<string, unknown> = {}): void {
     this.ssc.inputInfoTracker.reportInfo(validTime.milliseconds, { inputStreamId: this.id, numRecords, metadata });
   }
+
+  /**
+   * Checkpoint hook: what this stream needs, as JSON, to recreate its RDD of batch `time` after
+   * the driver restarts (the files it read, the offset ranges it fetched, ...). Called for each
+   * batch the stream still remembers whenever a metadata checkpoint is written. Undefined, the
+   * default, means the RDD is computed again on recovery, which suits only replayable sources.
+   */
+  checkpointBatchData(_time: Time, _rdd: RDD<T>): CheckpointJson | undefined {
+    return undefined;
+  }
+
+  /**
+   * Recovery hook: the RDD of batch `time` rebuilt from what `checkpointBatchData` returned.
+   * Called once per checkpointed batch, oldest first, before any batch runs; undefined means
+   * the batch is computed again instead.
+   */
+  restoreBatchData(_time: Time, _data: CheckpointJson): RDD<T> | undefined {
+    return undefined;
+  }
+
+  /** Checkpoint hook: stream-wide state that must survive a restart (e.g. when the stream began). */
+  checkpointStreamData(): CheckpointJson | undefined {
+    return undefined;
+  }
+
+  /** Recovery hook: restores what `checkpointStreamData` returned, before `restoreBatchData`. */
+  restoreStreamData(_data: CheckpointJson): void {}
 
   override isTimeValid(time: Time): boolean {
     if (!super.isTimeValid(time)) return false;

@@ -29,6 +29,15 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
     return ReceiverTracker.of(this.ssc).stopReceiver(this.id);
   }
 
+  /**
+   * Allocates the batch's blocks when the batch is generated, for every batch in order (Spark's
+   * allocateBlocksToBatch), even when no job computes this stream at that time, e.g. under a
+   * window that reads it later. A stream no output reads receives nothing to allocate.
+   */
+  override prepareBatch(validTime: Time): void {
+    if (this.zeroTime !== undefined) ReceiverTracker.of(this.ssc).allocateBlocks(this.id, validTime.milliseconds);
+  }
+
   compute(validTime: Time): RDD<T> {
     const blocks = ReceiverTracker.of(this.ssc).allocateBlocks(this.id, validTime.milliseconds);
     let numRecords = 0;

@@ -4,6 +4,10 @@ import type { ReceivedBlock } from "./ReceivedBlock.js";
 const LF = 10;
 const CR = 13;
 
+function indexOfByte(bytes: Buffer, byte: number, from: number): number {
+  return bytes.indexOf(byte, from);
+}
+
 /**
  * Cuts a byte stream of UTF-8 text into blocks of whole lines, without decoding it: a block ends
  * after the last complete line terminator (`\n`, `\r\n` or a lone `\r`), and what follows waits
@@ -27,7 +31,8 @@ export class LineBlockGenerator {
   ) {}
 
   /** Appends a chunk (kept, not copied: the caller must not reuse it); returns the lines it completed. */
-  add(chunk: Uint8Array): number {
+  add(bytes: Uint8Array): number {
+    const chunk = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const n = chunk.length;
     if (n === 0) return 0;
     let lines = 0;
@@ -42,6 +47,14 @@ export class LineBlockGenerator {
       } else {
         lastEnd = 0;
       }
+    }
+    if (indexOfByte(chunk, CR, i) < 0) {
+      // Text without carriage returns (most of it): let memchr find the newlines.
+      for (let j = indexOfByte(chunk, LF, i); j >= 0; j = indexOfByte(chunk, LF, j + 1)) {
+        lines++;
+        lastEnd = j + 1;
+      }
+      i = n;
     }
     for (; i < n; i++) {
       const c = chunk[i]!;

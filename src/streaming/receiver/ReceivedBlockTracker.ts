@@ -6,9 +6,10 @@ import type { StoredBlock } from "./ReceivedBlock.js";
  * so recomputing a batch reads the same blocks, and no block is in two batches.
  */
 export class ReceivedBlockTracker {
-  private readonly unallocated = new Map<number, StoredBlock[]>();
+  // Protected: the write-ahead-log tracker logs these and puts them back on recovery.
+  protected readonly unallocated = new Map<number, StoredBlock[]>();
   /** streamId → batch time (ms) → blocks. */
-  private readonly allocated = new Map<number, Map<number, StoredBlock[]>>();
+  protected readonly allocated = new Map<number, Map<number, StoredBlock[]>>();
   private readonly ignored = new Set<number>();
 
   addBlock(block: StoredBlock): boolean {

@@ -16,6 +16,7 @@ import type { ReceiverSupervisor } from "./ReceiverSupervisor.js";
  *   returns at once);
  * - an array or iterator of records, or packed bytes: stored as one block; the returned
  *   promise resolves once the block is stored (reliable: acknowledge the source only then).
+ * Storing after the receiver has stopped for good throws, as in Spark.
  * When a record is itself an array, an iterator or a byte array, use `storeSingle`.
  */
 export abstract class Receiver<T> {
@@ -60,16 +61,16 @@ export abstract class Receiver<T> {
 
   /** Stores records as one block; resolves once the block is stored. */
   storeMultiple(dataBuffer: readonly T[] | Iterator<T> | Iterable<T>, metadata?: unknown): Promise<void> {
-    const s = this.supervisor;
-    if (!s) return Promise.reject(notAttached("store"));
-    return s.pushMultiple(dataBuffer, metadata);
+    return this.attached("store").pushMultiple(dataBuffer, metadata);
   }
 
-  /** Stores records already packed with dstream's block codec as one block; resolves once stored. */
+  /**
+   * Stores serialized records as one block, as Spark's `store(ByteBuffer)`: the bytes are a
+   * MessagePack array of the records (any MessagePack encoder; msgpackr with `useRecords` is what
+   * dstream itself uses). They are decoded by the executor; their count is unknown, as in Spark.
+   */
   storeBytes(bytes: Uint8Array | ArrayBuffer, metadata?: unknown): Promise<void> {
-    const s = this.supervisor;
-    if (!s) return Promise.reject(notAttached("store"));
-    return s.pushBytes(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, metadata);
+    return this.attached("store").pushBytes(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, metadata);
   }
 
   /**
@@ -126,13 +127,13 @@ export abstract class Receiver<T> {
 
   /** @internal */
   attachSupervisor(supervisor: ReceiverSupervisor<T>): void {
-    if (this.supervisor !== undefined && this.supervisor !== supervisor) {
+    if (this.supervisor !== undefined && this.supervisor !== supervisor && !this.supervisor.finished) {
       throw new IllegalStateException(`${this.constructor.name} already feeds input stream ${this.supervisor.streamId}; create one receiver per stream`);
     }
     this.supervisor = supervisor;
   }
 
-  /** @internal The supervisor's restart delay, for receivers that back off from it. */
+  /** `spark.streaming.receiverRestartDelay`, for receivers that compute their own restart delays. */
   protected get restartDelayMs(): number {
     return this.attached("restartDelayMs").defaultRestartDelayMs;
   }

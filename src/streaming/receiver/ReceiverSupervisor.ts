@@ -52,6 +52,11 @@ export class ReceiverSupervisor<T> {
     this.timer = new BlockIntervalTimer(host.clock, host.blockIntervalMs, () => this.cutBlocks());
   }
 
+  /** Stopped for good: the receiver may be given to another stream. */
+  get finished(): boolean {
+    return this.supervisorStopped;
+  }
+
   get defaultRestartDelayMs(): number {
     return this.host.restartDelayMs;
   }
@@ -97,7 +102,8 @@ export class ReceiverSupervisor<T> {
     if (this.supervisorStopped || this.restarting) return;
     this.restarting = true;
     const delay = Math.max(0, delayMs);
-    logger().warn(error === undefined ? {} : { err: errorText(error) }, `Restarting receiver ${this.streamId} with delay ${delay} ms: ${message}`);
+    // One line per restart: a reconnecting receiver may restart often, and listeners get the stack.
+    logger().warn(`Restarting receiver ${this.streamId} with delay ${delay} ms: ${message}${error === undefined ? "" : ` - ${briefError(error)}`}`);
     if (error !== undefined) this.host.receiverError(this.streamId, message, error);
     const dropped = this.lines.discardPartialLine();
     if (dropped > 0) logger().warn(`Receiver ${this.streamId}: dropped ${dropped} bytes of an unterminated line from the connection being restarted`);
@@ -150,25 +156,18 @@ export class ReceiverSupervisor<T> {
     this.received++;
   }
 
+  /** Throws at once if the receiver was stopped, as Spark's store does; rejects only if storing fails. */
   pushMultiple(items: Iterable<T> | Iterator<T>, metadata: unknown): Promise<void> {
-    try {
-      this.checkActive();
-      const records = Array.isArray(items) ? (items as T[]) : Array.from(iterable(items));
-      this.received += records.length;
-      const bytes = packRecords(records);
-      return this.storeNow({ streamId: this.streamId, format: "packed", bytes, numRecords: records.length, time: this.host.clock.getTimeMillis(), metadata });
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    this.checkActive();
+    const records = Array.isArray(items) ? (items as T[]) : Array.from(iterable(items));
+    this.received += records.length;
+    const bytes = packRecords(records);
+    return this.storeNow({ streamId: this.streamId, format: "packed", bytes, numRecords: records.length, time: this.host.clock.getTimeMillis(), metadata });
   }
 
   pushBytes(bytes: Uint8Array, metadata: unknown): Promise<void> {
-    try {
-      this.checkActive();
-      return this.storeNow({ streamId: this.streamId, format: "packed", bytes, numRecords: undefined, time: this.host.clock.getTimeMillis(), metadata });
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    this.checkActive();
+    return this.storeNow({ streamId: this.streamId, format: "packed", bytes, numRecords: undefined, time: this.host.clock.getTimeMillis(), metadata });
   }
 
   /** Takes ownership of `chunk`: the caller must not modify it afterwards. */
@@ -216,6 +215,10 @@ function iterable<T>(x: Iterable<T> | Iterator<T>): Iterable<T> {
   if (typeof (x as Iterable<T>)[Symbol.iterator] === "function") return x as Iterable<T>;
   const it = x as Iterator<T>;
   return { [Symbol.iterator]: () => it };
+}
+
+function briefError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 export function errorText(e: unknown): string {

@@ -1,13 +1,14 @@
 import { IllegalArgumentException } from "../../core/errors.js";
-import { logger, warnOnce } from "../../core/log.js";
+import { logger } from "../../core/log.js";
 import type { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { StreamingContext } from "../StreamingContext.js";
 import type { Clock } from "../util/Clock.js";
 import type { ReceiverInfo } from "../scheduler/StreamingListener.js";
 import type { Receiver } from "./Receiver.js";
 import type { ReceivedBlock, StoredBlock } from "./ReceivedBlock.js";
-import { StorageLevelBlockHandler, type ReceivedBlockHandler } from "./ReceivedBlockHandler.js";
-import { ReceivedBlockTracker } from "./ReceivedBlockTracker.js";
+import type { ReceivedBlockHandler } from "./ReceivedBlockHandler.js";
+import type { ReceivedBlockTracker } from "./ReceivedBlockTracker.js";
+import { receivedBlockStorage } from "../wal/receivedBlockStorage.js";
 import { ReceiverSupervisor, errorText, type ReceiverSupervisorHost } from "./ReceiverSupervisor.js";
 
 /** What the tracker needs of a receiver input stream. */
@@ -30,12 +31,14 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
   readonly clock: Clock;
   readonly blockIntervalMs: number;
   readonly restartDelayMs: number;
-  private readonly blocks = new ReceivedBlockTracker();
+  private readonly blocks: ReceivedBlockTracker;
   private readonly handler: ReceivedBlockHandler;
   private readonly supervisors = new Map<number, ReceiverSupervisor<unknown>>();
   private readonly infos = new Map<number, ReceiverInfo>();
   private readonly location: string;
   private nextBlock = 0;
+  /** Blocks whose asynchronous store (the write-ahead log) has not finished. */
+  private storing = 0;
 
   private constructor(private readonly ssc: StreamingContext) {
     const conf = ssc.conf;
@@ -44,13 +47,11 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
     if (!(this.blockIntervalMs > 0)) throw new IllegalArgumentException("requirement failed: 'spark.streaming.blockInterval' should be a positive value");
     this.restartDelayMs = conf.getInt("spark.streaming.receiverRestartDelay", 2000);
     this.location = conf.get("spark.driver.host", "localhost");
-    if (conf.getBoolean("spark.streaming.receiver.writeAheadLog.enable", false)) {
-      warnOnce(
-        "receiver-wal",
-        "spark.streaming.receiver.writeAheadLog.enable is set, but dstream has no receiver write-ahead log yet: received blocks are kept in memory and are lost if the driver fails",
-      );
-    }
-    this.handler = new StorageLevelBlockHandler();
+    // In memory, or also in the write-ahead log (recovered first when the context was resumed).
+    const storage = receivedBlockStorage(ssc);
+    this.handler = storage.handler;
+    this.blocks = storage.tracker;
+    this.nextBlock = storage.nextBlockId;
   }
 
   static of(ssc: StreamingContext): ReceiverTracker {
@@ -68,6 +69,18 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
     const supervisor = new ReceiverSupervisor<T>(stream.getReceiver(), stream.id, this);
     this.supervisors.set(stream.id, supervisor as ReceiverSupervisor<unknown>);
     supervisor.start();
+  }
+
+  /** Stops a stream's receiver but keeps its blocks for the batches still to take them (graceful stop). */
+  async stopReceiving(streamId: number): Promise<void> {
+    await this.supervisors.get(streamId)?.stop("Stopped by driver");
+  }
+
+  /** Whether some receiver stored blocks that no batch has taken yet (or is still storing one). */
+  hasUnallocatedBlocks(): boolean {
+    if (this.storing > 0) return true;
+    for (const id of this.supervisors.keys()) if (this.blocks.unallocatedBlocks(id).length > 0) return true;
+    return false;
   }
 
   async stopReceiver(streamId: number): Promise<void> {
@@ -108,7 +121,10 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
     const add = (b: StoredBlock): void => {
       if (!this.blocks.addBlock(b)) this.handler.removeBlocks([b]);
     };
-    if (stored instanceof Promise) return stored.then(add);
+    if (stored instanceof Promise) {
+      this.storing++;
+      return stored.then(add).finally(() => this.storing--);
+    }
     add(stored);
   }
 

@@ -46,8 +46,12 @@ export class JobScheduler {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Batches submitted whose jobs have not all run. A batch whose job failed has run: as in
+   * Spark, its failure is reported, and a restart from a checkpoint does not run it again.
+   */
   get pendingBatchTimes(): number[] {
-    return [...this.jobSets.keys()];
+    return [...this.jobSets.values()].filter((s) => !s.hasCompleted).map((s) => s.time.milliseconds);
   }
 
   /**

@@ -51,6 +51,12 @@ proto.getCheckpointFile = function (this: Any) {
   return cp ? `file:${cp.checkpointPath}` : undefined;
 };
 
+/** Where `rdd.checkpoint()` writes the RDD's files: known from the moment it is marked, before they exist. */
+export function reliableCheckpointDir(rdd: Any): string | undefined {
+  const root = rdd.sc.getCheckpointDir();
+  return root === undefined ? undefined : join(root, `rdd-${rdd.id}`);
+}
+
 /**
  * After a job, writes every RDD in its lineage that was marked for checkpointing, then cuts the
  * lineage so later jobs (and recovery) read the files instead of recomputing.
@@ -70,7 +76,7 @@ export async function doCheckpoint(rdd: Any): Promise<void> {
   visit(rdd);
   for (const r of marked) {
     r.checkpointData!.state = "writing";
-    const dir = join(r.sc.getCheckpointDir()!, `rdd-${r.id}`);
+    const dir = reliableCheckpointDir(r)!;
     mkdirSync(dir, { recursive: true });
     await r.sc.runJob(r, { name: "writeCheckpoint", args: [dir] });
     r.checkpointData = {

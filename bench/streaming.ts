@@ -1,0 +1,206 @@
+/**
+ * npm run bench:streaming — a socket word count (socketTextStream → flatMap → map → reduceByKey)
+ * at a fixed batch interval of 1 s and 100 ms, in local[1] and local[2]. A feeder thread serves
+ * generated text on 127.0.0.1 at a target rate; the rate doubles until a run stops being
+ * sustainable, then is bisected. A run is sustainable when batches are processed, on average,
+ * within the batch interval, no backlog builds up (in the second half of the run no batch waits
+ * more than half an interval to start), and the receiver takes in what was offered.
+ * Prints the highest sustainable input rate (lines/s and words/s) and the p50/p99 total delay
+ * of its batches that carry data (from onBatchCompleted). Every run, and every configuration's search, is bounded
+ * in time. BENCH_QUICK=1 runs a shorter search. In local[1] the receiver shares the one thread
+ * with the tasks, so it cannot read while a batch runs: the rate it takes in is part of the limit.
+ */
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { Worker } from "node:worker_threads";
+import { SparkContext, StreamingContext, Milliseconds, type BatchInfo } from "../src/index.js";
+import { corpusFile } from "./textCorpus.js";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const CORPUS = corpusFile(16);
+const WORDS_PER_LINE = averageWordsPerLine(CORPUS);
+
+interface Trial {
+  rate: number;
+  sustainable: boolean;
+  receivedRate: number;
+  meanProcessing: number;
+  lastScheduling: number;
+  p50: number;
+  p99: number;
+  reason: string;
+}
+
+/** The feeder: a TCP server in its own thread writing corpus lines at `rate` lines/s, paced every 5 ms. */
+const feederSource = `
+const { parentPort, workerData } = require("node:worker_threads");
+const net = require("node:net");
+const fs = require("node:fs");
+const text = fs.readFileSync(workerData.corpus);
+const starts = [0];
+for (let i = 0; i < text.length; i++) if (text[i] === 10) starts.push(i + 1);
+const lines = starts.length - 1;
+const rate = workerData.rate;
+const server = net.createServer((socket) => {
+  socket.setNoDelay(false);
+  socket.on("error", () => {});
+  const t0 = performance.now();
+  let sent = 0;
+  let next = 0;
+  let blocked = false;
+  const tick = () => {
+    if (blocked) return;
+    const due = Math.floor((rate * (performance.now() - t0)) / 1000) - sent;
+    let n = Math.min(due, rate); // never more than a second's worth in one write
+    while (n > 0) {
+      const take = Math.min(n, lines - next);
+      const chunk = text.subarray(starts[next], starts[next + take]);
+      next = (next + take) % lines;
+      sent += take;
+      n -= take;
+      if (!socket.write(chunk)) {
+        blocked = true;
+        socket.once("drain", () => { blocked = false; });
+        break;
+      }
+    }
+  };
+  const timer = setInterval(tick, 5);
+  socket.once("close", () => clearInterval(timer));
+});
+server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
+parentPort.on("message", () => server.close(() => process.exit(0)));
+`;
+
+function startFeeder(rate: number): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(feederSource, { eval: true, workerData: { corpus: CORPUS, rate } });
+  return new Promise((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("message", (port: number) =>
+      resolve({
+        port,
+        stop: async () => {
+          await worker.terminate();
+        },
+      }),
+    );
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** One run at a fixed rate: warm-up batches are ignored, the rest are measured. */
+async function trial(sc: SparkContext, batchMs: number, rate: number): Promise<Trial> {
+  const warmup = batchMs >= 1000 ? 2 : 10;
+  const measured = batchMs >= 1000 ? (QUICK ? 3 : 5) : QUICK ? 15 : 30;
+  const feeder = await startFeeder(rate);
+  const ssc = new StreamingContext(sc, Milliseconds(batchMs));
+  const batches: BatchInfo[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  ssc.addStreamingListener({
+    onBatchCompleted: (e) => {
+      batches.push(e.batchInfo);
+      if (batches.length >= warmup + measured) done();
+    },
+  });
+  const counts = ssc
+    .socketTextStream("127.0.0.1", feeder.port)
+    .flatMap((line) => line.split(" "))
+    .map((w) => [w, 1] as [string, number])
+    .reduceByKey((a, b) => a + b);
+  counts.foreachRDD(async (rdd) => {
+    await rdd.count();
+  });
+  ssc.start();
+  // Bounded: a run that falls far behind ends at its deadline and counts as unsustainable.
+  const deadline = (warmup + measured) * batchMs * 2 + 5000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), deadline)))]);
+  clearTimeout(timer);
+  await ssc.stop({ stopSparkContext: false });
+  await feeder.stop();
+
+  const sample = batches.slice(warmup, warmup + measured);
+  const processing = sample.map((b) => b.processingDelay ?? Infinity);
+  // Delays of the batches that carry data: an empty batch's near-zero delay says nothing about latency.
+  const totals = sample
+    .filter((b) => b.numRecords > 0)
+    .map((b) => b.totalDelay ?? Infinity)
+    .sort((a, b) => a - b);
+  const records = sample.reduce((n, b) => n + b.numRecords, 0);
+  const receivedRate = sample.length > 0 ? records / ((sample.length * batchMs) / 1000) : 0;
+  const meanProcessing = processing.reduce((a, b) => a + b, 0) / Math.max(1, processing.length);
+  // A backlog shows as scheduling delay: allow a hiccup early on, not a queue at the end of the run.
+  const lateHalf = sample.slice(Math.floor(sample.length / 2));
+  const lastScheduling = lateHalf.length > 0 ? Math.max(...lateHalf.map((b) => b.schedulingDelay ?? Infinity)) : Infinity;
+  let reason = "";
+  if (timedOut || sample.length < measured) reason = "fell behind (run timed out)";
+  else if (meanProcessing > batchMs) reason = `processing ${meanProcessing.toFixed(0)} ms > batch`;
+  else if (lastScheduling > batchMs / 2) reason = `backlog: scheduling delay up to ${lastScheduling} ms`;
+  else if (receivedRate < rate * 0.9) reason = `received only ${Math.round(receivedRate)} lines/s`;
+  return { rate, sustainable: reason === "", receivedRate, meanProcessing, lastScheduling, p50: percentile(totals, 50), p99: percentile(totals, 99), reason };
+}
+
+/** Doubles the rate until a run fails, then bisects between the last success and the failure. */
+async function search(sc: SparkContext, batchMs: number, label: string): Promise<Trial | undefined> {
+  const budgetMs = QUICK ? 45_000 : 90_000;
+  const started = Date.now();
+  let best: Trial | undefined;
+  let failed: number | undefined;
+  let rate = 50_000;
+  const log = (t: Trial): void =>
+    console.log(
+      `  ${label}  ${String(t.rate).padStart(9)} lines/s  ${t.sustainable ? "ok  " : "FAIL"}  proc ${t.meanProcessing.toFixed(0).padStart(5)} ms  total p50 ${t.p50.toFixed(0).padStart(5)} p99 ${t.p99.toFixed(0).padStart(5)} ms${t.reason ? `  (${t.reason})` : ""}`,
+    );
+  while (Date.now() - started < budgetMs) {
+    const t = await trial(sc, batchMs, rate);
+    log(t);
+    if (t.sustainable) best = t;
+    else failed = rate;
+    if (failed === undefined) {
+      rate *= 2;
+      continue;
+    }
+    const low = best?.rate ?? 0;
+    if (failed - low <= Math.max(10_000, failed * 0.1)) break;
+    rate = Math.round((low + failed) / 2 / 1000) * 1000;
+  }
+  return best;
+}
+
+function averageWordsPerLine(path: string): number {
+  const text = readFileSync(path, "utf8").slice(0, 1 << 20);
+  const lines = text.split("\n").slice(0, -1);
+  return lines.reduce((n, l) => n + l.split(" ").length, 0) / lines.length;
+}
+
+const results: Array<{ master: string; batchMs: number; best: Trial | undefined }> = [];
+for (const master of ["local[1]", "local[2]"]) {
+  // The job's functions ship by source; reloading this script in each executor would start feeders there.
+  const sc = new SparkContext({ master, appName: `bench-streaming-${master}`, conf: { "spark.executor.reloadModule": "false", "spark.ui.enabled": "false" } });
+  try {
+    for (const batchMs of [1000, 100]) {
+      // Spark's advice: several blocks (partitions) per batch, so every executor gets work.
+      const blockMs = Math.min(200, batchMs / 4);
+      sc.conf.set("spark.streaming.blockInterval", `${blockMs}ms`);
+      console.log(`${master}, batch ${batchMs} ms, block interval ${blockMs} ms:`);
+      results.push({ master, batchMs, best: await search(sc, batchMs, `${master} ${batchMs}ms`) });
+    }
+  } finally {
+    await sc.stop();
+  }
+}
+
+console.log(`\nsocket word count, ${WORDS_PER_LINE.toFixed(1)} words per line on average; highest sustainable input rate:`);
+console.log(`(load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}: other work on the machine lowers these figures, local[2] most)`);
+for (const r of results) {
+  const b = r.best;
+  const what = b
+    ? `${String(b.rate).padStart(9)} lines/s (${(b.rate * WORDS_PER_LINE / 1e6).toFixed(2)}M words/s)  total delay p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms`
+    : "none of the rates tried was sustainable";
+  console.log(`  ${r.master.padEnd(9)} batch ${String(r.batchMs).padStart(4)} ms  ${what}`);
+}

@@ -1,0 +1,91 @@
+import { spawn } from "node:child_process";
+import { SUBMIT_CONF_ENV } from "../core/submitDefaults.js";
+import { PROGRESS_IPC_ENV, type ProgressMessage } from "../ui/progress/ProgressReporter.js";
+import type { ProgressView } from "./progress/ProgressView.js";
+import { StatusLine } from "./progress/StatusLine.js";
+import { LogLines } from "./progress/LogLines.js";
+
+export type ProgressMode = "auto" | "line" | "log" | "none";
+export const PROGRESS_MODES: readonly ProgressMode[] = ["auto", "line", "log", "none"];
+
+export interface LaunchOptions {
+  /** Absolute path of the application's entry file. */
+  app: string;
+  args: string[];
+  conf: Record<string, string>;
+  logLevel: string | undefined;
+  progress: ProgressMode;
+}
+
+const CJS_TOP_LEVEL_AWAIT = /Top-level await is currently not supported with the "cjs" output format|ERR_REQUIRE_ASYNC_MODULE/;
+
+function view(mode: ProgressMode): ProgressView | undefined {
+  const term = process.stderr;
+  const m = mode === "auto" ? (term.isTTY ? "line" : "log") : mode;
+  if (m === "line") return new StatusLine(term);
+  if (m === "log") return new LogLines(term);
+  return undefined;
+}
+
+function isProgressMessage(m: unknown): m is ProgressMessage {
+  return typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string" && (m as { type: string }).type.startsWith("dstream:");
+}
+
+/**
+ * Runs the application in its own Node process, as spark-submit runs a driver JVM: through tsx,
+ * so TypeScript needs no build, with the submitted configuration in DSTREAM_CONF (SparkContext
+ * reads it as defaults) and an IPC channel on which the application reports its batches.
+ * Resolves with the exit code to use.
+ */
+export function launchApp(o: LaunchOptions): Promise<number> {
+  const progress = view(o.progress);
+  const env: NodeJS.ProcessEnv = { ...process.env, [SUBMIT_CONF_ENV]: JSON.stringify(o.conf) };
+  // The application is an application, even when a test launched this command.
+  delete env.NODE_TEST_CONTEXT;
+  if (progress) env[PROGRESS_IPC_ENV] = "1";
+  else delete env[PROGRESS_IPC_ENV];
+  if (o.logLevel !== undefined) env.DSTREAM_LOG_LEVEL = o.logLevel;
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), o.app, ...o.args], {
+    stdio: ["inherit", "pipe", "pipe", "ipc"],
+    env,
+  });
+  let stderrTail = "";
+  child.stdout!.on("data", (chunk: Buffer) => (progress ? progress.output(chunk, process.stdout) : process.stdout.write(chunk)));
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4096);
+    if (progress) progress.output(chunk, process.stderr);
+    else process.stderr.write(chunk);
+  });
+  child.on("message", (m: unknown) => {
+    if (progress && isProgressMessage(m)) progress.message(m);
+  });
+  // Ctrl-C reaches the application too (same process group); wait for it to stop rather than die first.
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (signal !== "SIGINT") child.kill(signal);
+  };
+  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  return new Promise((resolve) => {
+    child.on("error", (e) => {
+      progress?.finish();
+      process.stderr.write(`dstream: could not start the application: ${e.message}\n`);
+      resolve(1);
+    });
+    child.on("close", (code, signal) => {
+      for (const [s, h] of handlers) process.off(s, h);
+      progress?.finish();
+      if (code !== 0 && CJS_TOP_LEVEL_AWAIT.test(stderrTail)) {
+        process.stderr.write(
+          `dstream: ${o.app} was loaded as CommonJS, which has no top-level await. ` +
+            `Rename it to .mts, or add "type": "module" to the package.json next to it.\n`,
+        );
+      }
+      resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
+    });
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return numbers[signal] ?? 1;
+}

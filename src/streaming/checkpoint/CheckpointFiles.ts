@@ -1,0 +1,62 @@
+import { readdirSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+
+/**
+ * Names of metadata checkpoint files: `checkpoint-<sequence>-<batch time ms>`, the sequence
+ * zero-padded so that names sort in writing order. Spark's own checkpoints are also named
+ * `checkpoint-...`; any such name that is not dstream's is reported, never guessed at.
+ */
+export const CHECKPOINT_PREFIX = "checkpoint-";
+const NAME = /^checkpoint-(\d{12})-(\d+)$/;
+
+export interface CheckpointFileName {
+  name: string;
+  path: string;
+  sequence: number;
+  time: number;
+}
+
+export function metadataFileName(sequence: number, time: number): string {
+  return `${CHECKPOINT_PREFIX}${String(sequence).padStart(12, "0")}-${time}`;
+}
+
+export interface CheckpointListing {
+  /** dstream's metadata checkpoints, newest first. */
+  files: CheckpointFileName[];
+  /** Names that look like checkpoints but are not dstream's. */
+  foreign: string[];
+}
+
+/** Lists the checkpoint files in `dir`; an absent directory lists nothing. */
+export function listCheckpointFiles(dir: string): CheckpointListing {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { files: [], foreign: [] };
+    throw e;
+  }
+  const files: CheckpointFileName[] = [];
+  const foreign: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(CHECKPOINT_PREFIX)) continue;
+    const m = NAME.exec(name);
+    if (!m) {
+      foreign.push(name);
+      continue;
+    }
+    files.push({ name, path: join(dir, name), sequence: Number(m[1]), time: Number(m[2]) });
+  }
+  files.sort((a, b) => b.sequence - a.sequence);
+  return { files, foreign: foreign.sort() };
+}
+
+/** A path as stored in a checkpoint: relative to its directory when inside it. */
+export function storedPath(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : resolve(path);
+}
+
+export function resolveStoredPath(root: string, stored: string): string {
+  return isAbsolute(stored) ? stored : resolve(root, stored);
+}

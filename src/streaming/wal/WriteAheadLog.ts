@@ -1,0 +1,203 @@
+import { closeSync, fsync, fsyncSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { logger } from "../../core/log.js";
+import { fsyncDirectorySync, HEADER_BYTES } from "../../core/storage/ChecksummedFile.js";
+import { createSegment, frame, readRecordAt, readSegment, writeAll } from "./WalSegment.js";
+
+/** Where a record is: enough to read it back without scanning its segment. */
+export interface WalRecordHandle {
+  segment: string;
+  offset: number;
+  length: number;
+}
+
+export interface WriteAheadLogOptions {
+  /** A segment is closed and a new one started once it is this old (Spark's rollingIntervalSecs; 60 s). */
+  rollingIntervalMs: number;
+  /** ... or this large. */
+  maxSegmentBytes: number;
+  /**
+   * Called when a new segment has just been started, before the record that started it is
+   * written: a log can begin each segment with a snapshot so that older segments can go.
+   */
+  onRoll?: (segment: string) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+interface OpenSegment {
+  name: string;
+  fd: number;
+  bytes: number;
+  openedAt: number;
+  syncing: boolean;
+  waiting: Waiter[];
+  closing: boolean;
+}
+
+const SEGMENT = /^log-(\d+)-(\d+)$/;
+
+/**
+ * A segmented, checksummed write-ahead log in one directory (Spark's FileBasedWriteAheadLog).
+ * Appends are written at once and made durable by group commit: one fsync, run off the event
+ * loop, covers every record written before it started, and each append's promise settles when
+ * its record is durable. A restarted process never appends to an old segment: it reads them,
+ * then writes new ones, so a torn tail from a crash is only ever at the end of an old segment.
+ */
+export class WriteAheadLog {
+  private active: OpenSegment | undefined;
+  private nextSeq: number;
+  private closed = false;
+  private inRoll = false;
+
+  constructor(
+    readonly directory: string,
+    private readonly options: WriteAheadLogOptions,
+  ) {
+    mkdirSync(directory, { recursive: true });
+    const last = this.segments().at(-1);
+    this.nextSeq = last === undefined ? 0 : Number(SEGMENT.exec(last)![2]) + 1;
+  }
+
+  /** The segment files, oldest first. */
+  segments(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.directory);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((n) => SEGMENT.test(n))
+      .sort((a, b) => {
+        const [, ta, sa] = SEGMENT.exec(a)!;
+        const [, tb, sb] = SEGMENT.exec(b)!;
+        return Number(sa) - Number(sb) || Number(ta) - Number(tb);
+      });
+  }
+
+  /** The segment being written to, if any. */
+  get activeSegment(): string | undefined {
+    return this.active?.name;
+  }
+
+  /**
+   * Appends a record: it is written before this returns, and `durable` settles once it is on
+   * disk. The handle is known at once, so callers can refer to the record before it is durable.
+   */
+  append(payload: Uint8Array): { handle: WalRecordHandle; durable: Promise<void> } {
+    if (this.closed) throw new Error(`write-ahead log ${this.directory} is closed`);
+    const framed = frame(payload);
+    const now = Date.now();
+    const a = this.active;
+    const full = a !== undefined && (now - a.openedAt >= this.options.rollingIntervalMs || (a.bytes > 0 && a.bytes + framed.length > this.options.maxSegmentBytes));
+    // What onRoll appends opens the new segment, whatever its size: it must not roll again.
+    if (a === undefined || (full && !this.inRoll)) this.roll(now);
+    const seg = this.active!;
+    writeAll(seg.fd, framed);
+    const handle = { segment: seg.name, offset: HEADER_BYTES + seg.bytes, length: payload.byteLength };
+    seg.bytes += framed.length;
+    const durable = new Promise<void>((resolve, reject) => seg.waiting.push({ resolve, reject }));
+    this.sync(seg);
+    return { handle, durable };
+  }
+
+  private roll(now: number): void {
+    const old = this.active;
+    const name = `log-${now}-${this.nextSeq++}`;
+    const fd = createSegment(join(this.directory, name));
+    fsyncDirectorySync(this.directory);
+    this.active = { name, fd, bytes: 0, openedAt: now, syncing: false, waiting: [], closing: false };
+    if (old !== undefined) this.retire(old);
+    this.inRoll = true;
+    try {
+      this.options.onRoll?.(name);
+    } finally {
+      this.inRoll = false;
+    }
+  }
+
+  private retire(seg: OpenSegment): void {
+    seg.closing = true;
+    if (!seg.syncing && seg.waiting.length === 0) closeSync(seg.fd);
+  }
+
+  /** Group commit: one fsync at a time per segment, covering everything written before it began. */
+  private sync(seg: OpenSegment): void {
+    if (seg.syncing || seg.waiting.length === 0) return;
+    seg.syncing = true;
+    const batch = seg.waiting.splice(0);
+    fsync(seg.fd, (err) => {
+      seg.syncing = false;
+      for (const w of batch) {
+        if (err) w.reject(err);
+        else w.resolve();
+      }
+      if (seg.waiting.length > 0) this.sync(seg);
+      else if (seg.closing) closeSync(seg.fd);
+    });
+  }
+
+  /** One record, verified. */
+  read(handle: WalRecordHandle): Buffer {
+    return readRecordAt(join(this.directory, handle.segment), handle.offset, handle.length);
+  }
+
+  /**
+   * Every intact record, oldest first. A torn tail (a record a crash cut short) ends its
+   * segment with a warning naming the file; later segments are still read.
+   */
+  *readAll(): Generator<{ handle: WalRecordHandle; payload: Buffer }> {
+    for (const name of this.segments()) {
+      if (name === this.active?.name) continue;
+      const path = join(this.directory, name);
+      let contents;
+      try {
+        contents = readSegment(path);
+      } catch (e) {
+        logger().warn(`Skipping write-ahead log segment ${path}: ${(e as Error).message}`);
+        continue;
+      }
+      for (const r of contents.records) yield { handle: { segment: name, offset: r.offset, length: r.payload.length }, payload: r.payload };
+      if (contents.tornAt) logger().warn(`Write-ahead log segment ${path} ends with ${contents.tornAt.reason} at offset ${contents.tornAt.offset}, left by a crash; the records before it are kept`);
+    }
+  }
+
+  /** Deletes the segments (never the one being written) for which `obsolete` says so. */
+  deleteSegments(obsolete: (segment: string) => boolean): string[] {
+    const deleted: string[] = [];
+    for (const name of this.segments()) {
+      if (name === this.active?.name || !obsolete(name)) continue;
+      rmSync(join(this.directory, name), { force: true });
+      deleted.push(name);
+    }
+    if (deleted.length > 0) fsyncDirectorySync(this.directory);
+    return deleted;
+  }
+
+  /** Waits for every append to be durable, then closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const seg = this.active;
+    this.active = undefined;
+    if (seg === undefined) return;
+    await new Promise<void>((resolve) => {
+      if (!seg.syncing && seg.waiting.length === 0) {
+        resolve();
+        return;
+      }
+      seg.waiting.push({ resolve, reject: () => resolve() });
+      this.sync(seg);
+    });
+    try {
+      fsyncSync(seg.fd);
+    } catch {
+      // Already durable through the last group commit.
+    }
+    this.retire(seg);
+  }
+}

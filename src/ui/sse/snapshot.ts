@@ -1,0 +1,29 @@
+import type { StreamingBatchInfo, StreamingReceiverInfo, StreamingStatistics } from "../api/types.js";
+
+/** A batch as the Streaming page draws it: the REST shape plus records per input stream id. */
+export interface UiBatchRow extends StreamingBatchInfo {
+  inputs: Record<string, number>;
+}
+
+export interface StreamingSnapshot {
+  batchDuration: number;
+  /** Epoch ms, null until the context has started. */
+  startTime: number | null;
+  stopped: boolean;
+  retainedBatches: number;
+  statistics: StreamingStatistics;
+  streams: Array<{ id: number; name: string }>;
+  receivers: StreamingReceiverInfo[];
+  /** Oldest first. */
+  batches: UiBatchRow[];
+}
+
+/**
+ * The first event on `/events`. Later events: `batch` ({ batch, statistics }), `receiver`
+ * ({ receiver, statistics }), `streaming` ({ state: "attached" | "stopped" }), `jobs`
+ * ({ jobIds, stageIds } that changed), and `snapshot` again when a stream (re)starts.
+ */
+export interface UiSnapshot {
+  app: { id: string; name: string; startTime: number };
+  streaming: StreamingSnapshot | null;
+}
