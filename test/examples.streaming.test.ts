@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /**
  * Runs every streaming example as a user would (`npm run example -- <Name> ...`, in a child
  * process, outside the test runner) against real inputs: a loopback TCP server this test runs,
@@ -107,6 +108,20 @@ describe("streaming examples", { concurrency: false }, () => {
       assert.deepEqual(sorted(withData[0]!.lines), ["(be,2)", "(not,1)", "(or,1)", "(to,2)"]);
     } finally {
       await server.close();
+    }
+  });
+
+  test("NetworkWordCount with no hostname and port counts the bundled sample text from its own server", async () => {
+    const { code, stdout, stderr } = await startExample(["NetworkWordCount", "--seconds", "4"]).exited;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /No hostname and port given: streaming the bundled sample text from 127\.0\.0\.1:\d+\./);
+    assert.doesNotMatch(stderr, /reloading .* failed/);
+    const vocabulary = new Set(readFileSync(new URL("../examples/data/sample.txt", import.meta.url), "utf8").split(/\s+/));
+    const elements = parseBatches(stdout).flatMap((b) => b.lines).filter((l) => l !== "...");
+    assert.ok(elements.length > 0, stdout);
+    for (const e of elements) {
+      const m = /^\(([a-z]+),(\d+)\)$/.exec(e);
+      assert.ok(m && vocabulary.has(m[1]!) && Number(m[2]) > 0, `unexpected element ${e}`);
     }
   });
 
