@@ -4,6 +4,8 @@ import { IllegalArgumentException } from "../../core/errors.js";
 import { KafkaWriteRDD, type KafkaWriteStats } from "./KafkaWriteRDD.js";
 import { producerSettings, type ProducerParams } from "./ProducerParams.js";
 import type { SinkRecord } from "./SinkRecord.js";
+import type { DStream } from "../../streaming/dstream/DStream.js";
+import { TransactionalKafkaWriter, type TransactionalSinkOptions } from "./stream/TransactionalKafkaWriter.js";
 
 export interface KafkaSinkOptions<T> {
   /** Producer settings by Kafka's names; at least `bootstrap.servers`. */
@@ -21,7 +23,7 @@ export interface KafkaWriteResult {
   readonly partitions: readonly KafkaWriteStats[];
 }
 
-/** Writes RDDs (and, through `foreachRDD`, streams) to Kafka from the executors. */
+/** Writes RDDs (and, through `foreachRDD`, streams) to Kafka, and streams exactly once in transactions. */
 export class KafkaSink {
   private constructor() {}
 
@@ -39,5 +41,27 @@ export class KafkaSink {
     writer.creationSite = callSite("KafkaSink.write");
     const partitions = await writer.collect();
     return { records: partitions.reduce((n, p) => n + p.records, 0), partitions };
+  }
+
+  /**
+   * Kafka to Kafka exactly once: registers an output operation that writes each batch of
+   * `stream` to `topic` in one Kafka transaction together with the offsets of the batch's input,
+   * committed to the consumer group of each Kafka direct stream that `stream` is computed from.
+   * A restarted application resumes from those offsets, and a `read_committed` consumer of
+   * `topic` sees the result of every input record exactly once. The transaction runs on the
+   * driver (see `TransactionalKafkaWriter` and docs/kafka.md for the trade-off).
+   *
+   * ```ts
+   * const counts = stream.map((r) => r.value).flatMap((l) => l.split(" "))
+   *   .map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b);
+   * KafkaSink.writeTransactional(counts, "counts", { kafkaParams: { "bootstrap.servers": brokers }, transactionalId: "wordcount-1" });
+   * ```
+   */
+  static writeTransactional<T>(stream: DStream<T>, topic: string, options: TransactionalSinkOptions<T>): TransactionalKafkaWriter<T> {
+    const writer = new TransactionalKafkaWriter<T>(stream, topic, options);
+    stream.foreachRDD(async (rdd, time) => {
+      await writer.writeBatch(rdd, time);
+    });
+    return writer;
   }
 }

@@ -61,3 +61,11 @@ export class ProducerFencedException extends KafkaException {
     this.name = "ProducerFencedException";
   }
 }
+
+/** A partition has no committed offset, no starting offset was given, and `auto.offset.reset` is `none`. */
+export class NoOffsetForPartitionException extends KafkaException {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NoOffsetForPartitionException";
+  }
+}

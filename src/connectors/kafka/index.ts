@@ -4,6 +4,14 @@
  * dstream's own client interface, which keeps the client library out of every other file.
  */
 export { KafkaUtils } from "./KafkaUtils.js";
+export { ConsumerStrategies, ConsumerStrategy, type StartingOffsets } from "./stream/ConsumerStrategy.js";
+export { DirectKafkaInputDStream } from "./stream/DirectKafkaInputDStream.js";
+export { PerPartitionConfig, DefaultPerPartitionConfig } from "./stream/PerPartitionConfig.js";
+export type { CanCommitOffsets, OffsetCommitCallback } from "./stream/CanCommitOffsets.js";
+export type { BrokerWait } from "./stream/waitForBrokers.js";
+export { PIDRateEstimator } from "./rate/PIDRateEstimator.js";
+export { RateController } from "./rate/RateController.js";
+export { createRateEstimator, type RateEstimator } from "./rate/RateEstimator.js";
 export { KafkaRDD, type KafkaReadOptions } from "./KafkaRDD.js";
 export { LocationStrategies, LocationStrategy } from "./LocationStrategies.js";
 export { OffsetRange, hasOffsetRanges, type HasOffsetRanges } from "./OffsetRange.js";
@@ -20,6 +28,7 @@ export {
 export { KafkaDataConsumer, type KafkaReadWait } from "./KafkaDataConsumer.js";
 export { KafkaProducerCache } from "./KafkaProducerCache.js";
 export { KafkaSink, type KafkaSinkOptions, type KafkaWriteResult } from "./KafkaSink.js";
+export { TransactionalKafkaWriter, type TransactionalSinkOptions, type TransactionalBatchResult } from "./stream/TransactionalKafkaWriter.js";
 export type { KafkaWriteStats } from "./KafkaWriteRDD.js";
 export type { SinkRecord } from "./SinkRecord.js";
 export { producerSettings, type ProducerParams, type ProducerSettings } from "./ProducerParams.js";
@@ -31,6 +40,7 @@ export {
   RecordDeserializationException,
   TimeoutException,
   ProducerFencedException,
+  NoOffsetForPartitionException,
 } from "./errors.js";
 export { KafkaClients } from "./KafkaClients.js";
 export { KafkaAdminClient, type NewTopic, type TopicDescription, type PartitionInfo, type TopicPartitionOffset } from "./client/KafkaAdminClient.js";

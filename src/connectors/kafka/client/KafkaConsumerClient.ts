@@ -44,6 +44,9 @@ export interface FetchRangeOptions {
 /** How often an unknown topic is looked up again before the read fails: metadata can lag a create. */
 const UNKNOWN_TOPIC_ATTEMPTS = 3;
 
+/** The smallest fetch asked for once a partition's record size is known. */
+const MIN_FETCH_BYTES = 16 * 1024;
+
 /**
  * A consumer that reads fixed offset ranges of manually assigned partitions, with no consumer
  * group membership, as Spark's executors do. It waits through broker outages and for records
@@ -52,6 +55,12 @@ const UNKNOWN_TOPIC_ATTEMPTS = 3;
 export class KafkaConsumerClient {
   private readonly consumer: Consumer;
   private readonly assigned = new Map<string, TopicPartitionLike>();
+  /**
+   * Bytes per offset seen in each partition's last fetch. The client library decodes every
+   * record of a response, so a fetch of max.partition.fetch.bytes for a short range decodes
+   * (and throws away) far more than the range: fetches are sized to the range instead.
+   */
+  private readonly bytesPerOffset = new Map<string, number>();
   private readonly brokers: string;
   private closed = false;
 
@@ -128,7 +137,7 @@ export class KafkaConsumerClient {
                   fetchOffset: BigInt(position),
                   currentLeaderEpoch: p.leaderEpoch,
                   lastFetchedEpoch: -1,
-                  partitionMaxBytes: this.options.maxPartitionFetchBytes,
+                  partitionMaxBytes: this.fetchSize(tp, untilOffset - position),
                 },
               ],
             },
@@ -139,6 +148,7 @@ export class KafkaConsumerClient {
           reason = "the broker answered without data for the partition";
           remedy = "Check the broker's log";
         } else {
+          this.learnRecordSize(tp, part.records ?? []);
           const before = position;
           position = decodeBatches(part.records ?? [], position, untilOffset, committed ? part.abortedTransactions : undefined, out).nextPosition;
           if (position > before) {
@@ -216,6 +226,25 @@ export class KafkaConsumerClient {
       if (backoff) await delay(Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000, Math.max(0, opts.timeoutMs - waitedMs)));
     }
     return out;
+  }
+
+  /** Enough bytes for `remaining` offsets (with a margin), once the partition's record size is known. */
+  private fetchSize(tp: TopicPartitionLike, remaining: number): number {
+    const max = this.options.maxPartitionFetchBytes;
+    const perOffset = this.bytesPerOffset.get(tpKey(tp));
+    if (perOffset === undefined) return max;
+    return Math.min(max, Math.max(MIN_FETCH_BYTES, Math.ceil(remaining * perOffset * 1.1)));
+  }
+
+  private learnRecordSize(tp: TopicPartitionLike, batches: ReadonlyArray<{ length: number; lastOffsetDelta: number }>): void {
+    let bytes = 0;
+    let offsets = 0;
+    for (const b of batches) {
+      // A batch's length field leaves out its 12-byte offset and length header.
+      bytes += b.length + 12;
+      offsets += b.lastOffsetDelta + 1;
+    }
+    if (offsets > 0) this.bytesPerOffset.set(tpKey(tp), bytes / offsets);
   }
 
   private deleted(tp: TopicPartitionLike, position: number, earliest: number, where: (pos: number) => string): OffsetOutOfRangeException {
