@@ -1,0 +1,25 @@
+/**
+ * docs/programming-guide.md and docs/migration.md: every code block is TypeScript, and every one
+ * type-checks (strict) against the public API, `dstream` and `dstream/kafka`.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { readDocBlocks, typecheckDocBlocks } from "./helpers/docBlocks.js";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const docs = ["docs/programming-guide.md", "docs/migration.md"];
+
+test("the guide and the migration table have only TypeScript code blocks", () => {
+  for (const doc of docs) {
+    const blocks = readDocBlocks(root, doc);
+    assert.ok(blocks.length >= 5, `${doc} has code blocks`);
+    for (const b of blocks) assert.equal(b.lang, "ts", `${doc}:${b.line}: a code block must be \`\`\`ts to be checked`);
+  }
+});
+
+test("every TypeScript block type-checks against the public API", { timeout: 300_000 }, async () => {
+  const { checked, errors } = await typecheckDocBlocks(root, docs);
+  assert.ok(checked >= 20, `checked ${checked} blocks`);
+  assert.deepEqual(errors, [], `type errors in the docs:\n${errors.join("\n")}`);
+});
