@@ -3,6 +3,7 @@ import type { SparkContext } from "../core/SparkContext.js";
 import { logger } from "../core/log.js";
 import type { StreamingContext } from "../streaming/StreamingContext.js";
 import { runningJob } from "../streaming/scheduler/JobScheduler.js";
+import { stateStreams, type StateStreamInfo } from "../streaming/stateStreams.js";
 import { AppStatusStore, type AppChange } from "./status/AppStatusStore.js";
 import { StreamingStatusStore, type StreamingChange } from "./status/StreamingStatusStore.js";
 import type { UiSettings } from "./UiSettings.js";
@@ -23,6 +24,8 @@ const uis = new WeakMap<SparkContext, SparkUI>();
 export interface StreamingTab {
   store: StreamingStatusStore;
   stopped: boolean;
+  /** The stateful streams and their latest state RDDs, for the state-size metrics. */
+  states(): StateStreamInfo[];
 }
 
 /**
@@ -121,7 +124,7 @@ export class SparkUI {
       this.settings.retainedBatches,
       (c) => this.streamingChanged(store, c),
     );
-    const tab: StreamingTab = { store, stopped: false };
+    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc) };
     this.streamingTab = tab;
     ssc.addStreamingListener(store.listener);
     // A job started inside a streaming output operation belongs to that batch (Spark passes this

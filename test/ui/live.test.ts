@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parsePrometheus, SseClient, startApp, type PromSample } from "./support.js";
+import { ManualClock, Seconds, SparkUI, StreamingContext } from "../../src/index.js";
 
 interface BatchRow {
   batchId: number;
@@ -142,6 +143,40 @@ process.stdin.resume();
   } finally {
     events?.close();
     child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("/metrics reports the size of each stateful stream's state", async () => {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({
+    master: "local[2]",
+    appName: "ui-state",
+    batchDuration: Seconds(1),
+    clock,
+    conf: { "spark.ui.enabled": "true", "spark.ui.port": "0" },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "dstream-ui-state-"));
+  try {
+    ssc.checkpoint(dir);
+    const queue = [ssc.sparkContext.parallelize(Array.from({ length: 500 }, (_, i) => `key${i}`), 2)];
+    ssc
+      .queueStream(queue)
+      .map((k) => [k, 1] as [string, number])
+      .updateStateByKey((values: number[], state: number | undefined) => (state ?? 0) + values.length)
+      .foreachRDD(async (rdd) => {
+        await rdd.count();
+      });
+    ssc.start();
+    const url = await SparkUI.get(ssc.sparkContext)!.whenBound();
+    await clock.advance(1000);
+    await clock.advance(1000);
+    const { samples, types } = parsePrometheus(await (await fetch(`${url}/metrics`)).text());
+    assert.equal(types.get("dstream_streaming_state_bytes"), "gauge");
+    assert.ok(sample(samples, "dstream_streaming_state_bytes", { stream: "updateStateByKey 0" }) > 500, "500 keys of state take more than 500 bytes");
+    assert.equal(sample(samples, "dstream_streaming_state_partitions", { stream: "updateStateByKey 0" }), 2);
+  } finally {
+    await ssc.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -108,6 +108,13 @@ export function prometheusText(ui: SparkUI): string {
     const avg = rates.length === 0 ? 0 : rates.reduce((a, [, r]) => a + r, 0) / rates.length;
     out.sample("dstream_streaming_input_rate_records_per_second", avg, { stream_id: id, stream_name: s.streamName(id) });
   }
+  // State lives in the executors' block stores; the driver knows each cached block's size.
+  const states = tab.stopped ? [] : tab.states();
+  const stateBlocks = states.map((st) => ({ stream: st.name, blocks: st.latestRddId === undefined ? [] : sc.describeCachedBlocks(st.latestRddId) }));
+  out.family("dstream_streaming_state_bytes", "gauge", "Size of each stateful stream's latest state (its cached blocks, in memory and on disk).");
+  for (const { stream, blocks } of stateBlocks) out.sample("dstream_streaming_state_bytes", blocks.reduce((n, b) => n + b.memSize + b.diskSize, 0), { stream });
+  out.family("dstream_streaming_state_partitions", "gauge", "Cached partitions of each stateful stream's latest state.");
+  for (const { stream, blocks } of stateBlocks) out.sample("dstream_streaming_state_partitions", blocks.length, { stream });
   const receivers = s.receiverInfos();
   out.family("dstream_streaming_receiver_active", "gauge", "1 for each receiver that is running, 0 for one that stopped.");
   for (const r of receivers) out.sample("dstream_streaming_receiver_active", r.active ? 1 : 0, { stream_id: r.streamId, stream_name: r.name });
