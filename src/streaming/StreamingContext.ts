@@ -328,7 +328,7 @@ export class StreamingContext {
     if (graceful) await stopReceiversAndDrain(this, () => forced);
     this.jobGenerator?.stop();
     await Promise.race([this.jobScheduler.stop(graceful && !forced, graceful && !forced ? undefined : stopTimeout), forcedDone]);
-    await this.checkpointWriter?.flush();
+    await this.checkpointWriter?.close();
     for (const input of this.graph.inputStreams) {
       try {
         await input.stop();

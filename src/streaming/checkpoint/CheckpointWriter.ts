@@ -44,10 +44,11 @@ export class CheckpointWriter implements BatchCheckpointer {
   private checkpointTime: number | undefined;
   private dirty = false;
   private running: Promise<void> | undefined;
-  private readonly retained: Retained[];
+  private retained: Retained[];
   /** Data checkpoint directories named by some metadata checkpoint this writer knows of. */
   private readonly announced = new Set<string>();
   private writes = 0;
+  private closed = false;
   private totalWriteMs = 0;
 
   constructor(
@@ -104,7 +105,14 @@ export class CheckpointWriter implements BatchCheckpointer {
     while (this.running) await this.running;
   }
 
+  /** Finishes the writes requested so far; later events (a batch a forced stop left running) write nothing. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
   private request(time: number): void {
+    if (this.closed) return;
     this.checkpointTime = time;
     this.dirty = true;
     if (!this.running) {
@@ -171,13 +179,16 @@ export class CheckpointWriter implements BatchCheckpointer {
   private afterWrite(file: string, cp: MetadataCheckpoint): void {
     const dirs = recordedDataDirs(cp.streams, this.root);
     for (const d of dirs) this.announced.add(d);
-    this.retained.unshift({ file, dirs });
-    this.retained.length = Math.min(this.retained.length, RETAINED_CHECKPOINTS);
+    this.retained.push({ file, dirs });
     try {
-      for (const f of listCheckpointFiles(this.root).files.slice(RETAINED_CHECKPOINTS)) {
+      // By sequence, newest first: writes may finish out of order (the one at start is synchronous).
+      const files = listCheckpointFiles(this.root).files;
+      for (const f of files.slice(RETAINED_CHECKPOINTS)) {
         unlinkSync(f.path);
         logger().debug(`Deleted old checkpoint ${f.path}`);
       }
+      const kept = new Set(files.slice(0, RETAINED_CHECKPOINTS).map((f) => f.path));
+      this.retained = this.retained.filter((r) => kept.has(r.file));
       this.removeObsoleteData();
     } catch (e) {
       logger().warn({ err: String(e) }, `Error cleaning up old checkpoints in ${this.root}`);

@@ -172,7 +172,12 @@ export class ReceivedBlockWriteAheadLog {
       e = { t: "add", block: rest };
       payload = packValue(e);
     }
-    const { durable } = this.events.append(payload);
+    let durable: Promise<void>;
+    try {
+      durable = this.events.append(payload).durable;
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.state.apply(e);
     return durable;
   }
