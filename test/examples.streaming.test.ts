@@ -181,9 +181,13 @@ describe("streaming examples", { concurrency: false }, () => {
     for (const b of withData) assert.deepEqual(sorted(b.lines), sorted(expected));
   });
 
-  test("a network example without its arguments prints its usage", async () => {
-    const { code, stderr } = await startExample(["NetworkWordCount"]).exited;
+  test("a network example with incomplete arguments prints its usage", async () => {
+    // With no arguments at all, NetworkWordCount serves its own sample text (tested above).
+    const { code, stderr } = await startExample(["NetworkWordCount", "localhost"]).exited;
     assert.equal(code, 1);
-    assert.match(stderr, /Usage: NetworkWordCount <hostname> <port>/);
+    assert.match(stderr, /Usage: NetworkWordCount \[<hostname> <port>\]/);
+    const stateful = await startExample(["StatefulNetworkWordCount"]).exited;
+    assert.equal(stateful.code, 1);
+    assert.match(stateful.stderr, /Usage: StatefulNetworkWordCount <hostname> <port>/);
   });
 });
