@@ -29,7 +29,16 @@ async function readCommitted(topic: string, partitions: number): Promise<Array<[
   try {
     const out: Array<[string, string]> = [];
     for (let p = 0; p < partitions; p++) {
-      const [end] = await broker.admin.endOffsets([{ topic, partition: p }], "read_committed");
+      // The coordinator writes commit markers after commitTransaction returns: until they land,
+      // the last stable offset lags the log's end. Wait (bounded) until no transaction is open.
+      const tp = [{ topic, partition: p }];
+      let [end] = await broker.admin.endOffsets(tp, "read_committed");
+      for (let tries = 0; tries < 200; tries++) {
+        const [high] = await broker.admin.endOffsets(tp, "read_uncommitted");
+        if (end!.offset === high!.offset) break;
+        await new Promise((r) => setTimeout(r, 25));
+        [end] = await broker.admin.endOffsets(tp, "read_committed");
+      }
       consumer.assign([{ topic, partition: p }]);
       const records = await consumer.fetchRange({ topic, partition: p }, 0, end!.offset, { timeoutMs: 20_000 });
       for (const r of records) out.push([String(r.key), String(r.value)]);
