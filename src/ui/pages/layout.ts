@@ -45,6 +45,7 @@ ${head}
   <div class="appinfo">
     <span class="appname" title="${c.appId}">${c.appName}</span>
     <span id="live" class="live" data-state="connecting" title="Live updates">connecting</span>
+    <noscript><style>#live { display: none; }</style></noscript>
   </div>
 </header>
 <main id="main">

@@ -2,16 +2,34 @@ import type { StreamingBatchInfo } from "../api/types.js";
 import type { StreamingSnapshot } from "../sse/snapshot.js";
 import { html, raw, type Html } from "./html.js";
 import { badge, errorCell } from "./components.js";
+import { staticHistogram, staticTimeline } from "./staticCharts.js";
 import { formatBatchTime, formatDate, formatDuration, formatDurationVerbose, formatNumber } from "./format.js";
 
 /** How many completed batches the table shows before "Show all", as streaming.js does. */
 const PAGE_ROWS = 100;
 
-function statRow(metric: string, label: Html, avgId: string, avg: string, avgSuffix: string, extra: Html = html``): Html {
+/** streaming.js's colours, so the server's charts look like the ones that replace them. */
+const COLORS: Record<string, string> = {
+  "input-rate": "#2563eb",
+  "scheduling-delay": "#d97706",
+  "processing-time": "#059669",
+  "total-delay": "#7c3aed",
+};
+
+interface Series {
+  values: Array<number | undefined>;
+  max: number;
+  format: (v: number) => string;
+}
+
+function statRow(metric: string, label: Html, avgId: string, avg: string, avgSuffix: string, series: Series | undefined, extra: Html = html``): Html {
+  const color = COLORS[metric]!;
+  const defined = series?.values.filter((v): v is number => v !== undefined) ?? [];
+  const caption = series && defined.length > 0 ? `${defined.length} batches, max ${series.format(Math.max(...defined))}` : "";
   return html`<tr class="stat-row" data-metric="${metric}">
 <td class="stat-label">${label}${extra}<div class="avg">Avg: <span id="${avgId}">${avg}</span>${avgSuffix}</div></td>
-<td class="timeline"><div class="chart" id="${`${metric}-timeline`}" data-points="0"></div></td>
-<td class="histogram"><div class="chart" id="${`${metric}-histogram`}" data-points="0"></div></td>
+<td class="timeline"><div class="chart" id="${`${metric}-timeline`}" data-points="0">${series && defined.length > 0 ? staticTimeline(series.values, series.max, color, caption) : ""}</div></td>
+<td class="histogram"><div class="chart" id="${`${metric}-histogram`}" data-points="0">${series && defined.length > 0 ? staticHistogram(defined, series.max, color, "#batches per bin") : ""}</div></td>
 </tr>`;
 }
 
@@ -61,6 +79,15 @@ export function streamingPage(s: StreamingSnapshot | null, now: number): Html {
   const receivers = s?.receivers ?? [];
   const activeReceivers = receivers.filter((r) => r.isActive).length;
   const duration = s?.batchDuration ?? 1000;
+  // As streaming.js scales them: the three delays share one axis, so they compare at a glance.
+  const rates = batches.map((b) => (b.inputSize * 1000) / duration);
+  const delay = (f: (b: StreamingBatchInfo) => number | undefined): Array<number | undefined> => batches.map(f);
+  const sched = delay((b) => b.schedulingDelay);
+  const proc = delay((b) => b.processingTime);
+  const totalDelay = delay((b) => b.totalDelay);
+  const maxDelay = Math.max(1, ...[...sched, ...proc, ...totalDelay].filter((v): v is number => v !== undefined));
+  const rateSeries: Series = { values: rates, max: Math.max(1, ...rates), format: (v) => `${v.toFixed(2)} records/sec` };
+  const delaySeries = (values: Array<number | undefined>): Series => ({ values, max: maxDelay, format: formatDuration });
   return html`<h2>Streaming Statistics</h2>
 <div id="no-stream" class="card notice"${s ? raw(" hidden") : ""}>No StreamingContext has started in this application yet.</div>
 <div id="stream-stopped" class="card notice warn"${s?.stopped ? "" : raw(" hidden")}>The StreamingContext has stopped; these are its last batches.</div>
@@ -75,12 +102,13 @@ ${statRow(
   "avg-input-rate",
   stats?.avgInputRate === undefined ? "-" : stats.avgInputRate.toFixed(2),
   " records/sec",
+  s ? rateSeries : undefined,
   html`<div id="receivers-summary" class="muted">${receivers.length > 0 ? `Receivers: ${activeReceivers} / ${receivers.length} active` : ""}</div>`,
 )}
 <tr id="inputs-row" hidden><td colspan="3"><div id="inputs"></div></td></tr>
-${statRow("scheduling-delay", html`<strong title="Time taken by the streaming scheduler to submit the jobs of a batch">Scheduling Delay</strong>`, "avg-scheduling-delay", formatDuration(stats?.avgSchedulingDelay), "")}
-${statRow("processing-time", html`<strong title="Time taken to process all jobs of a batch">Processing Time</strong><div class="legend"><span class="legend-line"></span> batch interval ${formatDuration(duration)}</div>`, "avg-processing-time", formatDuration(stats?.avgProcessingTime), "")}
-${statRow("total-delay", html`<strong title="Total time taken to handle a batch">Total Delay</strong>`, "avg-total-delay", formatDuration(stats?.avgTotalDelay), "")}
+${statRow("scheduling-delay", html`<strong title="Time taken by the streaming scheduler to submit the jobs of a batch">Scheduling Delay</strong>`, "avg-scheduling-delay", formatDuration(stats?.avgSchedulingDelay), "", s ? delaySeries(sched) : undefined)}
+${statRow("processing-time", html`<strong title="Time taken to process all jobs of a batch">Processing Time</strong><div class="legend"><span class="legend-line"></span> batch interval ${formatDuration(duration)}</div>`, "avg-processing-time", formatDuration(stats?.avgProcessingTime), "", s ? delaySeries(proc) : undefined)}
+${statRow("total-delay", html`<strong title="Total time taken to handle a batch">Total Delay</strong>`, "avg-total-delay", formatDuration(stats?.avgTotalDelay), "", s ? delaySeries(totalDelay) : undefined)}
 </tbody>
 </table>
 </section>

@@ -275,6 +275,9 @@
     if (!tEl || !hEl) return;
     var entry = state.charts.get(id);
     if (!entry) {
+      // The server's static charts give way to the live ones.
+      tEl.textContent = "";
+      hEl.textContent = "";
       entry = { cfg: cfg };
       entry.timeline = makeTimeline(tEl, color, {
         yMax: function () { return entry.cfg.yMax; },
