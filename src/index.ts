@@ -14,7 +14,7 @@ export { StatCounter } from "./core/util/StatCounter.js";
 export { TaskContext } from "./core/scheduler/TaskContext.js";
 /** For connectors: close an executor's cached clients when it stops. */
 export { addExecutorShutdownHook } from "./core/executor/executorShutdown.js";
-export type { SparkListener, StageInfo, TaskInfo } from "./core/scheduler/SparkListener.js";
+export type { RDDInfo, SparkListener, StageInfo, TaskInfo } from "./core/scheduler/SparkListener.js";
 export {
   SparkException,
   IllegalArgumentException,

@@ -79,6 +79,8 @@ export class SparkContext {
   private readonly accumulators = new Map<number, AccumulatorV2<unknown, unknown>>();
   private readonly broadcasts = new Map<number, SharedArrayBuffer>();
   private nextExecutorId = 0;
+  /** Bytes each executor may use for cached blocks. */
+  private readonly storageMemory: number;
   private readonly creationSite: string;
   private plugins: ContextPlugin[] = [];
 
@@ -111,6 +113,7 @@ export class SparkContext {
     this.defaultParallelism = c.getInt("spark.default.parallelism", threads);
     this.localDir = join(resolve(c.get("spark.local.dir", tmpdir())), `dstream-${this.applicationId}-${process.pid}`);
     const storageMemory = Math.floor(c.getSizeAsBytes("spark.executor.memory", "1g") * 0.6 * 0.5);
+    this.storageMemory = storageMemory;
     this.driverExecutor = new LocalExecutor(join(this.localDir, "driver"), storageMemory);
     this.tracker = new MapOutputTracker(join(this.localDir, "shuffle"), c.getSizeAsBytes("dstream.shuffle.memoryLimit", "512m"));
     this.workerCount = threads > 1 && !this.executorMode ? threads : 0;
@@ -131,7 +134,10 @@ export class SparkContext {
       mergeAccumulators: (updates) => {
         for (const u of updates) this.accumulators.get(u.id)?.mergeUpdate(u.value);
       },
-      blockAdded: (rddId, split, executorId, memSize, diskSize) => this.blockManagerMaster.added(rddId, split, executorId, memSize, diskSize),
+      blockAdded: (rddId, split, executorId, memSize, diskSize) => {
+        this.blockManagerMaster.added(rddId, split, executorId, memSize, diskSize);
+        this.listenerBus.post("onBlockUpdated", { rddId, split, executorId, memSize, diskSize });
+      },
       blockLocation: (rddId, split) => this.blockManagerMaster.location(rddId, split),
       dropStageEverywhere: (key) => this.workers.forEach((w) => w.send({ type: "dropStage", key })),
     });
@@ -145,6 +151,14 @@ export class SparkContext {
     if (!this.executorMode) activeContext = this;
     logger().info({ master: this.master, app: this.appName, workers: this.workerCount }, "SparkContext started");
     if (!this.executorMode) this.plugins = sparkContextPlugins.start(this);
+    // After the plugins start, so that the UI's listener sees every executor, as Spark's sees them register.
+    this.executorAdded(this.driverExecutor.id, this.startTime);
+    for (const w of this.workers) this.executorAdded(w.id, this.startTime);
+  }
+
+  private executorAdded(executorId: string, time: number): void {
+    // Each executor is one thread running one task at a time: one core.
+    this.listenerBus.post("onExecutorAdded", { executorId, time, totalCores: 1, maxMemory: this.storageMemory });
   }
 
   private spawnWorker(storageMemory: number): WorkerExecutor {
@@ -158,18 +172,20 @@ export class SparkContext {
         entry: this.reloadEntry(),
         entryReadyTimeoutMs: this.conf.getTimeAsMs("dstream.executor.reloadTimeout", "10s"),
       },
-      (lost) => this.replaceWorker(lost, storageMemory),
+      (lost, reason) => this.replaceWorker(lost, reason, storageMemory),
     );
     for (const [bid, buf] of this.broadcasts) w.send({ type: "broadcast", id: bid, buf });
     return w;
   }
 
-  private replaceWorker(lost: WorkerExecutor, storageMemory: number): void {
+  private replaceWorker(lost: WorkerExecutor, reason: string, storageMemory: number): void {
     if (this.stopped) return;
     logger().warn(`Executor ${lost.id} was lost; its cached blocks will be recomputed. Starting a replacement.`);
     this.blockManagerMaster.executorLost(lost.id);
+    this.listenerBus.post("onExecutorRemoved", { executorId: lost.id, time: Date.now(), reason });
     const i = this.workers.indexOf(lost);
     const fresh = this.spawnWorker(storageMemory);
+    this.executorAdded(fresh.id, Date.now());
     if (i >= 0) this.workers[i] = fresh;
     void fresh.ready.then((reg) => {
       this.registries.set(fresh.id, new Map(reg));
@@ -352,6 +368,7 @@ export class SparkContext {
     this.driverExecutor.blockManager.removeRdd(rddId);
     for (const w of this.workers) w.send({ type: "removeRdd", rddId });
     this.blockManagerMaster.removeRdd(rddId);
+    this.listenerBus.post("onUnpersistRDD", { rddId });
   }
 
   /** @internal */

@@ -6,6 +6,8 @@ import { runningJob } from "../streaming/scheduler/JobScheduler.js";
 import { stateStreams, type StateStreamInfo } from "../streaming/stateStreams.js";
 import { AppStatusStore, type AppChange } from "./status/AppStatusStore.js";
 import { StreamingStatusStore, type StreamingChange } from "./status/StreamingStatusStore.js";
+import { ExecutorStatusStore } from "./status/ExecutorStatusStore.js";
+import { StorageStatusStore } from "./status/StorageStatusStore.js";
 import type { UiSettings } from "./UiSettings.js";
 import { bindServer } from "./http/bindServer.js";
 import { Router } from "./http/Router.js";
@@ -36,6 +38,8 @@ export interface StreamingTab {
  */
 export class SparkUI {
   readonly appStore: AppStatusStore;
+  readonly executorStore: ExecutorStatusStore;
+  readonly storageStore: StorageStatusStore;
   private streamingTab: StreamingTab | undefined;
   private readonly server: Server;
   private readonly hub: EventHub;
@@ -59,6 +63,10 @@ export class SparkUI {
   ) {
     this.appStore = new AppStatusStore(settings, (c) => this.appChanged(c));
     sc.addSparkListener(this.appStore.listener);
+    this.executorStore = new ExecutorStatusStore(settings.retainedDeadExecutors);
+    this.storageStore = new StorageStatusStore();
+    sc.addSparkListener(this.executorStore.listener);
+    sc.addSparkListener(this.storageStore.listener);
     this.assets = new StaticAssets();
     this.hub = new EventHub(() => this.snapshot());
     addApiRoutes(this.router, this);
@@ -103,6 +111,12 @@ export class SparkUI {
   /** Resolves with the address once the server listens; rejects if no port could be bound. */
   whenBound(): Promise<string> {
     return this.bound;
+  }
+
+  /** An executor's storage budget and what its cached blocks use, for the Storage page and API. */
+  executorMemory(executorId: string): { maxMemory: number; memoryUsed: number } {
+    const x = this.executorStore.list(false).find((e) => e.executorId === executorId);
+    return { maxMemory: x?.maxMemory ?? 0, memoryUsed: this.storageStore.executorBlocks(executorId).memoryUsed };
   }
 
   get streaming(): StreamingTab | undefined {
@@ -235,6 +249,8 @@ export class SparkUI {
     if (this.stopped) return;
     this.stopped = true;
     this.sc.removeSparkListener(this.appStore.listener);
+    this.sc.removeSparkListener(this.executorStore.listener);
+    this.sc.removeSparkListener(this.storageStore.listener);
     clearTimeout(this.pendingAppChange);
     this.hub.close();
     await this.bound.catch(() => undefined);

@@ -12,6 +12,7 @@ export interface UiSettings {
   retainedStages: number;
   retainedTasks: number;
   retainedBatches: number;
+  retainedDeadExecutors: number;
   /** Configuration keys whose values the Environment page and API hide. */
   redaction: RegExp;
 }
@@ -31,6 +32,7 @@ export function uiSettings(conf: SparkConf): UiSettings {
     retainedStages: positive(conf, "spark.ui.retainedStages", 1000),
     retainedTasks: positive(conf, "spark.ui.retainedTasks", 100_000),
     retainedBatches: positive(conf, "spark.streaming.ui.retainedBatches", 1000),
+    retainedDeadExecutors: positive(conf, "spark.ui.retainedDeadExecutors", 100),
     redaction: new RegExp(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]key").replace(/^\(\?i\)/, ""), "i"),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The Streaming page in a real browser: Debian's chromium, headless, driven by playwright-core.
+ * The pages in a real browser: Debian's chromium, headless, driven by playwright-core.
  * Screenshots go to test-output/.
  */
 import { test } from "node:test";
@@ -25,7 +25,7 @@ const FLAGS = [
 ];
 const STAT_CHARTS = ["input-rate", "scheduling-delay", "processing-time", "total-delay"];
 
-async function openBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+async function openBrowser(opts: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}. Install Debian's chromium with: bash scripts/install-browser.sh`);
   }
@@ -35,6 +35,7 @@ async function openBrowser(): Promise<{ context: BrowserContext; close: () => Pr
     headless: true,
     args: FLAGS,
     viewport: { width: 1400, height: 1000 },
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
   });
   return {
     context,
@@ -151,6 +152,95 @@ test("the Streaming page draws its charts, fills its tables, shows a new batch w
     await page.screenshot({ path: join(OUTPUT, "batch-page.png"), fullPage: true });
 
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await app.stop();
+  }
+});
+
+/** Collects what would make a page broken: script errors, console errors, failed requests. */
+function watchErrors(page: Page, errors: string[]): void {
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+  });
+  page.on("requestfailed", (r) => {
+    if (!r.url().endsWith("/events")) errors.push(`request failed: ${r.url()}`);
+  });
+}
+
+test("the Executors, Storage, RDD and stage pages show their tables and follow new tasks live", async () => {
+  const browser = await openBrowser();
+  const app = await startApp({ counts: [12, 30, 7], master: "local[2]" });
+  const errors: string[] = [];
+  try {
+    const sc = app.ssc.sparkContext;
+    const cached = sc
+      .parallelize(Array.from({ length: 2000 }, (_, i) => `line ${i}`), 4)
+      .map((l) => l.toUpperCase())
+      .setName("upper lines")
+      .cache();
+    await cached.count();
+    for (let i = 0; i < 2; i++) await app.clock.advance(1000);
+    const page = await browser.context.newPage();
+    watchErrors(page, errors);
+    mkdirSync(OUTPUT, { recursive: true });
+
+    await page.goto(`${app.url}/executors/`);
+    assert.equal(await page.locator("nav.tabs a.active").innerText(), "Executors");
+    assert.deepEqual(await page.locator("#executors tbody tr td:first-child").allInnerTexts(), ["driver", "0", "1"]);
+    const totalRow = page.locator('#executors-summary tr[data-summary="total"]');
+    assert.match(await totalRow.innerText(), /Total\(3\)\s+4\s/);
+    const completeTasks = async (): Promise<number> => Number(await totalRow.locator("td").nth(7).innerText());
+    const before = await completeTasks();
+    assert.ok(before > 0);
+    await page.screenshot({ path: join(OUTPUT, "executors-page.png"), fullPage: true });
+
+    // A batch runs more tasks: the page re-renders itself from the event stream.
+    await page.evaluate("window.notReloaded = true");
+    await app.clock.advance(1000);
+    await page.waitForFunction(`Number(document.querySelector('#executors-summary tr[data-summary="total"] td:nth-child(8)').textContent) > ${before}`);
+    assert.equal(await page.evaluate("window.notReloaded"), true);
+
+    await page.click("nav.tabs a[href='/storage/']");
+    await page.waitForURL(/\/storage\/$/);
+    const row = page.locator(`#storage-rdds tr[data-rdd-id="${cached.id}"]`);
+    assert.match(await row.innerText(), /upper lines\s+Memory Deserialized 1x Replicated\s+4\s+100%\s+[\d.]+ KiB\s+0\.0 B/);
+    await page.screenshot({ path: join(OUTPUT, "storage-page.png"), fullPage: true });
+    await row.locator("a").click();
+    await page.waitForURL(/\/storage\/rdd\/\?id=/);
+    assert.equal(await page.locator("#rdd-partitions tbody tr").count(), 4);
+    assert.ok((await page.locator("#rdd-distribution tbody tr").count()) >= 1);
+    await page.screenshot({ path: join(OUTPUT, "rdd-page.png"), fullPage: true });
+
+    // A shuffle map stage of the stream: each task its own shuffle write and run time.
+    const stageId = await page.evaluate(`fetch("/api/v1/applications/${app.appId}/stages").then((r) => r.json()).then((s) => s.find((x) => x.shuffleWriteRecords > 0).stageId)`);
+    await page.goto(`${app.url}/stages/stage/?id=${String(stageId)}&attempt=0`);
+    assert.match(await page.locator("#task-summary").innerText(), /Scheduler Delay/);
+    assert.match(await page.locator("h2").innerText(), /Details for Stage/);
+    assert.match(await page.locator("dl.summary").innerText(), /map at support\.ts:\d+/);
+    const writes = await page.locator('#tasks td[data-metric="shuffle-write"]').allInnerTexts();
+    assert.ok(writes.length >= 2 && writes.every((w) => / \/ [1-3]$/.test(w)), `per-task shuffle writes: ${writes.join(", ")}`);
+    await page.screenshot({ path: join(OUTPUT, "stage-page.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await app.stop();
+  }
+});
+
+test("with JavaScript off, the Streaming page still shows its numbers and tables", async () => {
+  const browser = await openBrowser({ javaScriptEnabled: false });
+  const app = await startApp({ counts: [12, 30, 7] });
+  try {
+    for (let i = 0; i < 3; i++) await app.clock.advance(1000);
+    const page = await browser.context.newPage();
+    await page.goto(`${app.url}/streaming/`);
+    assert.match(await page.locator("#basic-info").innerText(), /\(3 completed batches, 49 records\)$/);
+    assert.equal(await page.locator("#completed-batches tbody tr").count(), 3);
+    assert.match(await page.locator("#completed-batches tbody tr").first().innerText(), /7 records/);
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, "streaming-page-no-js.png"), fullPage: true });
   } finally {
     await browser.close();
     await app.stop();

@@ -50,6 +50,8 @@ test("every curl in the docs gets a 200 from a running application", async () =>
   try {
     await app.clock.advance(1000);
     await app.clock.advance(1000);
+    const cached = app.ssc.sparkContext.parallelize([1, 2, 3, 4], 2).cache();
+    await cached.count();
     const curls = blocks
       .filter((b) => b.lang === "sh")
       .flatMap((b) => b.code.split("\n"))
@@ -57,7 +59,7 @@ test("every curl in the docs gets a 200 from a running application", async () =>
     assert.ok(curls.length >= 10);
     for (const line of curls) {
       const raw = line.split(/\s+/).find((t) => /^"?http/.test(t))!.replace(/"/g, "");
-      const url = raw.replace("http://localhost:4040", app.url).replace("$APP_ID", app.appId).replace("$BATCH_ID", "1000");
+      const url = raw.replace("http://localhost:4040", app.url).replace("$APP_ID", app.appId).replace("$BATCH_ID", "1000").replace("$RDD_ID", String(cached.id));
       const controller = new AbortController();
       const res = await fetch(url, { signal: controller.signal });
       assert.equal(res.status, 200, `${line} -> ${url}`);

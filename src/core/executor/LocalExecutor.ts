@@ -2,7 +2,7 @@ import { BlockManager } from "../storage/BlockManager.js";
 import { TaskContext } from "../scheduler/TaskContext.js";
 import { describeError } from "../errors.js";
 import { runTask, type TaskWork } from "./runTask.js";
-import type { TaskResult } from "./TaskResult.js";
+import type { TaskMetrics, TaskResult } from "./TaskResult.js";
 import type { BlockRef } from "../shuffle/BlockRef.js";
 import type { RDD } from "../rdd/RDD.js";
 import { NarrowDependency } from "../rdd/Dependency.js";
@@ -40,8 +40,11 @@ export class LocalExecutor {
   }
 
   /** Tasks run one after another: this executor is one core, like each worker. */
-  run(task: LocalTask): Promise<TaskResult> {
-    const next = this.chain.then(() => this.execute(task));
+  run(task: LocalTask, started?: () => void): Promise<TaskResult> {
+    const next = this.chain.then(() => {
+      started?.();
+      return this.execute(task);
+    });
     this.chain = next.catch(() => undefined);
     return next;
   }
@@ -66,10 +69,10 @@ export class LocalExecutor {
         value,
         accumUpdates: ctx.collectAccumulatorUpdates(),
         blocksAdded: this.blockManager.drainAdded(),
-        metrics: { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead },
+        metrics: localMetrics(t0, ctx),
       };
     } catch (e) {
-      return { ok: false, error: describeError(e), metrics: { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead } };
+      return { ok: false, error: describeError(e), metrics: localMetrics(t0, ctx) };
     }
   }
 
@@ -93,4 +96,9 @@ export class LocalExecutor {
     };
     await visit(rdd, split);
   }
+}
+
+/** The driver's executor uses the live RDDs and results: nothing to deserialize or pack. */
+function localMetrics(t0: number, ctx: TaskContext): TaskMetrics {
+  return { executorDeserializeTime: 0, executorRunTime: performance.now() - t0, resultSerializationTime: 0, recordsRead: ctx.recordsRead };
 }

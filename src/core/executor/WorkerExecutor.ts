@@ -36,7 +36,7 @@ export class WorkerExecutor {
   constructor(
     readonly id: string,
     data: ExecutorWorkerData,
-    private readonly onLost: (executor: WorkerExecutor) => void,
+    private readonly onLost: (executor: WorkerExecutor, reason: string) => void,
   ) {
     // Held until the executor is ready: a first job awaits that, and nothing else may keep the
     // process alive meanwhile. After that it is held only while tasks are outstanding.
@@ -82,7 +82,7 @@ export class WorkerExecutor {
       for (const p of this.pending.values()) p.reject(new ExecutorLostError(this.id, reason));
       this.pending.clear();
       this.dropBlockRequests();
-      if (!this.stopping) this.onLost(this);
+      if (!this.stopping) this.onLost(this, reason);
     };
     this.worker.on("error", (e) => lost(e.stack ?? e.message));
     this.worker.on("exit", (code) => lost(`worker thread exited with code ${code}`));

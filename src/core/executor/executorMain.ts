@@ -13,6 +13,7 @@ import { describeError } from "../errors.js";
 import { packRecords, packValue } from "../serialization/blockCodec.js";
 import { decodeFields, rebuildPlan, type ReviveEnv } from "./plan.js";
 import { runTask, type TaskWork } from "./runTask.js";
+import type { TaskMetrics } from "./TaskResult.js";
 import { runExecutorShutdownHooks } from "./executorShutdown.js";
 import type { DriverToWorker, ExecutorWorkerData, StagePlan, WorkerToDriver } from "./messages.js";
 import type { Aggregator } from "../rdd/Dependency.js";
@@ -67,6 +68,9 @@ async function onTask(msg: Extract<DriverToWorker, { type: "task" }>): Promise<v
     blockManager,
     new Map(msg.shuffleInputs),
   );
+  // Spark's split of a task's time: deserializing it, running it, serializing its result.
+  const metrics: TaskMetrics = { executorDeserializeTime: 0, executorRunTime: 0, resultSerializationTime: 0, recordsRead: 0 };
+  let t1 = t0;
   try {
     let work = stages.get(msg.plan.key);
     if (!work) {
@@ -75,24 +79,28 @@ async function onTask(msg: Extract<DriverToWorker, { type: "task" }>): Promise<v
       // A stage's plan is only needed while its tasks run; keep a few for concurrent jobs.
       if (stages.size > 32) stages.delete(stages.keys().next().value!);
     }
-    const value = await runTask(await work, msg.partition, ctx, true);
-    const metrics = { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead };
+    const live = await work;
+    t1 = performance.now();
+    metrics.executorDeserializeTime = t1 - t0;
+    const value = await runTask(live, msg.partition, ctx, true);
+    const t2 = performance.now();
+    metrics.executorRunTime = t2 - t1;
+    metrics.recordsRead = ctx.recordsRead;
     const base = { ok: true as const, accumUpdates: ctx.collectAccumulatorUpdates(), blocksAdded: blockManager.drainAdded(), metrics };
     if (msg.plan.op) {
       // Results travel as one packed buffer, moved (not copied) to the driver.
       const bytes = packValue(value);
       const owned = new Uint8Array(bytes.byteLength);
       owned.set(bytes);
+      metrics.resultSerializationTime = performance.now() - t2;
       post({ type: "result", taskId: msg.taskId, result: { ...base, value: undefined }, packed: owned }, [owned.buffer]);
     } else {
       post({ type: "result", taskId: msg.taskId, result: { ...base, value } });
     }
   } catch (e) {
-    post({
-      type: "result",
-      taskId: msg.taskId,
-      result: { ok: false, error: describeError(e), metrics: { executorRunTime: performance.now() - t0, recordsRead: ctx.recordsRead } },
-    });
+    if (metrics.executorRunTime === 0) metrics.executorRunTime = performance.now() - t1;
+    metrics.recordsRead = ctx.recordsRead;
+    post({ type: "result", taskId: msg.taskId, result: { ok: false, error: describeError(e), metrics } });
   }
 }
 

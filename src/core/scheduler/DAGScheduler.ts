@@ -11,7 +11,7 @@ import { shuffleInputKey, type AccumulatorUpdate } from "./TaskContext.js";
 import type { TaskScheduler } from "./TaskScheduler.js";
 import type { ResultOpCall } from "./resultOps.js";
 import { ResultStage, ShuffleMapStage, type Stage } from "./Stage.js";
-import type { ListenerBus, StageInfo, TaskInfo } from "./SparkListener.js";
+import type { ListenerBus, RDDInfo, StageInfo, TaskInfo } from "./SparkListener.js";
 import { SparkException, reviveError } from "../errors.js";
 import { warnOnce } from "../log.js";
 
@@ -159,6 +159,7 @@ export class DAGScheduler {
       name,
       numTasks: partitions.length,
       rddIds: this.narrowRddIds(stage.rdd),
+      rddInfos: this.persistedRdds(stage.rdd),
       parentIds: stage.parents.map((p) => p.id),
       submissionTime: Date.now(),
     };
@@ -236,16 +237,28 @@ export class DAGScheduler {
       const taskId = this.nextTaskId++;
       const taskInfo: TaskInfo = { taskId, index, attemptNumber: attempt, stageId: stage.id, executorId: "", launchTime: Date.now() };
       const preferred = this.preferredLocation(stage.rdd, partition, 0);
-      this.bus.post("onTaskStart", { taskInfo });
       const shuffleInputs = this.shuffleInputs(stage.rdd, partition);
+      // Spark's task start: when an executor takes the task, not while it waits for a free one.
+      let started = false;
+      const launched = (executorId: string): void => {
+        started = true;
+        taskInfo.executorId = executorId;
+        taskInfo.launchTime = Date.now();
+        this.bus.post("onTaskStart", { taskInfo: { ...taskInfo } });
+      };
       const { result, executorId } = await this.tasks.submit({
         local: { taskId, stageId: stage.id, stageAttempt, partition, attempt, work, shuffleInputs },
         plan,
         preferred,
+        launched,
       });
+      // A task that no executor took (the context stopped) still starts before it ends.
+      if (!started) launched(executorId);
       taskInfo.executorId = executorId;
       taskInfo.finishTime = Date.now();
+      taskInfo.executorDeserializeTime = result.metrics.executorDeserializeTime;
       taskInfo.executorRunTime = result.metrics.executorRunTime;
+      taskInfo.resultSerializationTime = result.metrics.resultSerializationTime;
       taskInfo.recordsRead = result.metrics.recordsRead;
       // Packed shuffle blocks only, as shuffleWriteBytes counts them: blocks the driver keeps as objects have no size.
       for (const refs of shuffleInputs.values()) for (const ref of refs) taskInfo.shuffleReadBytes = (taskInfo.shuffleReadBytes ?? 0) + blockBytes(ref);
@@ -308,6 +321,22 @@ export class DAGScheduler {
       }
     }
     return undefined;
+  }
+
+  private persistedRdds(rdd: RDD<unknown>): RDDInfo[] {
+    const out: RDDInfo[] = [];
+    const seen = new Set<number>();
+    const stack = [rdd];
+    while (stack.length) {
+      const r = stack.pop()!;
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      if (r.storageLevel !== StorageLevel.NONE) {
+        out.push({ id: r.id, name: r.name ?? r.constructor.name, numPartitions: r.getNumPartitions(), storageLevel: r.storageLevel.description(), callSite: r.creationSite });
+      }
+      for (const d of r.dependencies()) if (d instanceof NarrowDependency) stack.push(d.rdd);
+    }
+    return out;
   }
 
   private narrowRddIds(rdd: RDD<unknown>): number[] {

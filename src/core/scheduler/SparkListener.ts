@@ -1,4 +1,16 @@
 /** Engine events, for the UI, metrics and tests. Every callback is optional. */
+
+/** Spark's RDDInfo: what the Storage page shows of an RDD that a stage computes. */
+export interface RDDInfo {
+  id: number;
+  /** The name given with setName, else the class name, as Spark shows it. */
+  name: string;
+  numPartitions: number;
+  /** Spark's StorageLevel.description, e.g. "Memory Deserialized 1x Replicated"; "" when not persisted. */
+  storageLevel: string;
+  callSite: string;
+}
+
 export interface StageInfo {
   stageId: number;
   attemptNumber: number;
@@ -6,6 +18,8 @@ export interface StageInfo {
   numTasks: number;
   rddIds: number[];
   parentIds: number[];
+  /** The RDDs of the stage's narrow lineage that are persisted. */
+  rddInfos?: RDDInfo[];
   submissionTime?: number;
   completionTime?: number;
   failureReason?: string;
@@ -21,7 +35,10 @@ export interface TaskInfo {
   finishTime?: number;
   successful?: boolean;
   errorMessage?: string;
+  /** Milliseconds (with fractions) as the executor measured them; see TaskMetrics. */
+  executorDeserializeTime?: number;
   executorRunTime?: number;
+  resultSerializationTime?: number;
   /** Records this task read from shuffle output. */
   recordsRead?: number;
   /** Bytes of packed shuffle blocks this task read. */
@@ -37,6 +54,14 @@ export interface SparkListener {
   onStageCompleted?(e: { stageInfo: StageInfo }): void;
   onTaskStart?(e: { taskInfo: TaskInfo }): void;
   onTaskEnd?(e: { taskInfo: TaskInfo }): void;
+  /** An executor that runs tasks: the driver's own thread ("driver") and each worker thread ("0", "1", ...). */
+  onExecutorAdded?(e: { executorId: string; time: number; totalCores: number; maxMemory: number }): void;
+  /** A worker thread died; its cached blocks are gone with it. */
+  onExecutorRemoved?(e: { executorId: string; time: number; reason: string }): void;
+  /** A cached partition was stored (Spark's SparkListenerBlockUpdated for an RDD block). */
+  onBlockUpdated?(e: { rddId: number; split: number; executorId: string; memSize: number; diskSize: number }): void;
+  /** Every block of an RDD was dropped: unpersist(), or the cleaner found the RDD unreachable. */
+  onUnpersistRDD?(e: { rddId: number }): void;
 }
 
 export class ListenerBus {

@@ -1,7 +1,7 @@
 import type { LocalExecutor, LocalTask } from "../executor/LocalExecutor.js";
 import type { WorkerExecutor } from "../executor/WorkerExecutor.js";
 import type { StagePlan } from "../executor/messages.js";
-import type { TaskResult } from "../executor/TaskResult.js";
+import { noMetrics, type TaskResult } from "../executor/TaskResult.js";
 import { transferable } from "../shuffle/BlockRef.js";
 import { describeError } from "../errors.js";
 
@@ -11,6 +11,8 @@ export interface TaskSubmission {
   plan: StagePlan | undefined;
   /** The executor holding a cached block or state this task reads. */
   preferred: string | undefined;
+  /** Called when the task is handed to an executor (it may first wait for a free one). */
+  launched?: (executorId: string) => void;
 }
 
 export interface TaskOutcome {
@@ -49,7 +51,7 @@ export class TaskScheduler {
     if (this.stopped && sub.plan && this.workers.length > 0) return Promise.resolve(shutDown());
     // A task whose cached input the driver's own executor holds runs there, next to its data.
     if (!sub.plan || this.workers.length === 0 || sub.preferred === this.driver.id) {
-      return this.driver.run(sub.local).then((result) => ({ result, executorId: this.driver.id }));
+      return this.driver.run(sub.local, () => sub.launched?.(this.driver.id)).then((result) => ({ result, executorId: this.driver.id }));
     }
     return new Promise((resolve) => {
       this.queue.push({ sub, since: performance.now(), resolve });
@@ -86,6 +88,7 @@ export class TaskScheduler {
 
   private dispatch(w: WorkerExecutor, q: Queued): void {
     this.busy.add(w.id);
+    q.sub.launched?.(w.id);
     const t = q.sub.local;
     const done = (result: TaskResult): void => {
       this.busy.delete(w.id);
@@ -101,7 +104,7 @@ export class TaskScheduler {
       attempt: t.attempt,
       plan: q.sub.plan!,
       shuffleInputs: [...t.shuffleInputs.entries()].map(([k, refs]) => [k, refs.map(transferable)]),
-    }).then(done, (e: unknown) => done({ ok: false, error: describeError(e), metrics: { executorRunTime: 0, recordsRead: 0 } }));
+    }).then(done, (e: unknown) => done({ ok: false, error: describeError(e), metrics: noMetrics() }));
   }
 
   /** Called when a worker is replaced, so queued tasks can use the new one. */
@@ -119,7 +122,7 @@ export class TaskScheduler {
 
 function shutDown(): TaskOutcome {
   return {
-    result: { ok: false, error: { name: "SparkException", message: "SparkContext was shut down" }, metrics: { executorRunTime: 0, recordsRead: 0 } },
+    result: { ok: false, error: { name: "SparkException", message: "SparkContext was shut down" }, metrics: noMetrics() },
     executorId: "driver",
   };
 }

@@ -34,6 +34,8 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
   let bytes = 0;
   const emit = (p: number, recs: unknown[]): void => {
     if (recs.length === 0) return;
+    // Records written, as Spark counts them: after map-side combining.
+    records += recs.length;
     const ref: BlockRef = packed ? sharedBlock(recs) : { kind: "objects", records: recs.length, data: recs };
     if (ref.kind === "shared") bytes += ref.buf.byteLength;
     blocks[p]!.push(ref);
@@ -55,7 +57,6 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
     };
     rdd.pushTo(split, ctx, (kv) => {
       const [k, v] = pairOf(kv);
-      records++;
       if (typeof k === "object" && k !== null) {
         composite.update(k, () => createCombiner(v), (c) => mergeValue(c, v));
         if (composite.size >= SPILL_THRESHOLD) flush();
@@ -74,7 +75,6 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
     let held = 0;
     rdd.pushTo(split, ctx, (kv) => {
       const [k] = pairOf(kv);
-      records++;
       buckets[partitionOf(k)]!.push(kv);
       if (++held >= SPILL_THRESHOLD) {
         buckets.forEach((recs, p) => emit(p, recs));

@@ -1,7 +1,7 @@
 import type { RDD } from "../../core/rdd/RDD.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { IllegalStateException, SparkException, UnsupportedOperationException, requireArg } from "../../core/errors.js";
-import { callSite } from "../../core/rdd/callSite.js";
+import { callSite, withCallSite } from "../../core/rdd/callSite.js";
 import { takeRecentUserFunctions } from "../../core/rdd/api/userFunction.js";
 import { logger } from "../../core/log.js";
 import { Duration, Seconds, toDuration, type DurationLike } from "../Duration.js";
@@ -193,7 +193,8 @@ export abstract class DStream<T> {
     const existing = this.generatedRDDs.get(time.milliseconds);
     if (existing) return existing;
     if (!this.isTimeValid(time)) return undefined;
-    const rdd = this.compute(time);
+    // Spark's createRDDWithLocalProperties: the batch's RDDs carry this stream's call site.
+    const rdd = withCallSite(this.creationSite, () => this.compute(time));
     if (rdd === undefined || rdd === null) return undefined;
     if (this.storageLevel !== StorageLevel.NONE && rdd.getStorageLevel() === StorageLevel.NONE) rdd.persist(this.storageLevel);
     if (this.checkpointDuration !== undefined && time.minus(this.zeroTime!).isMultipleOf(this.checkpointDuration)) rdd.checkpoint();
@@ -205,9 +206,7 @@ export abstract class DStream<T> {
   generateJob(time: Time): Job | undefined {
     const rdd = this.getOrCompute(time);
     if (!rdd) return undefined;
-    return new Job(time, async () => {
-      await rdd.foreachPartition(() => undefined);
-    });
+    return new Job(time, () => withCallSite(this.creationSite, () => rdd.foreachPartition(() => undefined)));
   }
 
   /** @internal Forgets (and unpersists) the RDDs that no batch after `time` can need; adds them to `dropped`. */

@@ -5,6 +5,8 @@ import type { StreamingStatusStore, BatchStatus } from "../status/StreamingStatu
 import type { JobStatus, StageStatus } from "../status/AppStatusStore.js";
 import { dstreamVersion } from "../version.js";
 import { applicationInfo, environmentInfo, jobData, stageData, taskData } from "./coreJson.js";
+import { executorList } from "./executorsJson.js";
+import { rddStorageInfo } from "./storageJson.js";
 import { batchJson, batchList, outputOperations, receiverJson, receiverList, streamingStatistics } from "./streamingJson.js";
 
 const APP = "/api/v1/applications/{appId}";
@@ -74,6 +76,25 @@ export function addApiRoutes(router: Router, ui: SparkUI): void {
       const length = ctx.query.has("length") ? intParam(ctx.query.get("length"), "length") : 20;
       const tasks = [...s.tasks.values()].sort((a, b) => a.taskId - b.taskId).slice(offset, offset + length);
       sendJson(ctx.res, tasks.map(taskData));
+    })
+    .get(`${APP}/executors`, (ctx) => {
+      app(ctx);
+      sendJson(ctx.res, executorList(ui.executorStore, ui.storageStore, true));
+    })
+    .get(`${APP}/allexecutors`, (ctx) => {
+      app(ctx);
+      sendJson(ctx.res, executorList(ui.executorStore, ui.storageStore, false));
+    })
+    .get(`${APP}/storage/rdd`, (ctx) => {
+      app(ctx);
+      sendJson(ctx.res, ui.storageStore.cachedRdds().map((r) => rddStorageInfo(r)));
+    })
+    .get(`${APP}/storage/rdd/{rddId}`, (ctx) => {
+      app(ctx);
+      const id = intParam(ctx.params.rddId, "rddId");
+      const r = ui.storageStore.rdd(id);
+      if (!r) throw new NotFound(`unknown rdd: ${id}`);
+      sendJson(ctx.res, rddStorageInfo(r, (e) => ui.executorMemory(e)));
     })
     .get(`${APP}/environment`, (ctx) => {
       app(ctx);

@@ -87,13 +87,13 @@ export function taskData(t: TaskRecord): TaskData {
       t.status === "RUNNING"
         ? undefined
         : {
-            executorDeserializeTime: 0,
+            executorDeserializeTime: Math.round(t.executorDeserializeTime),
             executorDeserializeCpuTime: 0,
             executorRunTime: Math.round(t.executorRunTime),
             executorCpuTime: 0,
             resultSize: 0,
             jvmGcTime: 0,
-            resultSerializationTime: 0,
+            resultSerializationTime: Math.round(t.resultSerializationTime),
             memoryBytesSpilled: 0,
             diskBytesSpilled: 0,
             peakExecutionMemory: 0,

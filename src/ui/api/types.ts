@@ -210,3 +210,78 @@ export interface StreamingBatchInfo {
   /** dstream, in `batches/{batchId}` only: the batch's output operations, as `/operations` lists them. */
   outputOperations?: OutputOperationInfo[];
 }
+
+export interface MemoryMetrics {
+  usedOnHeapStorageMemory: number;
+  usedOffHeapStorageMemory: number;
+  totalOnHeapStorageMemory: number;
+  totalOffHeapStorageMemory: number;
+}
+
+/** Spark's ExecutorSummary. An executor is a thread; the host is always "localhost". */
+export interface ExecutorSummary {
+  id: string;
+  hostPort: string;
+  isActive: boolean;
+  rddBlocks: number;
+  memoryUsed: number;
+  diskUsed: number;
+  totalCores: number;
+  maxTasks: number;
+  activeTasks: number;
+  failedTasks: number;
+  completedTasks: number;
+  totalTasks: number;
+  totalDuration: number;
+  totalGCTime: number;
+  totalInputBytes: number;
+  totalShuffleRead: number;
+  totalShuffleWrite: number;
+  isBlacklisted: boolean;
+  maxMemory: number;
+  addTime: string;
+  removeTime?: string;
+  removeReason?: string;
+  executorLogs: Record<string, string>;
+  memoryMetrics?: MemoryMetrics;
+  blacklistedInStages: number[];
+  attributes: Record<string, string>;
+  resources: Record<string, never>;
+  resourceProfileId: number;
+  isExcluded: boolean;
+  excludedInStages: number[];
+}
+
+/** Spark's RDDDataDistribution: one executor's share of a cached RDD. */
+export interface RDDDataDistribution {
+  address: string;
+  memoryUsed: number;
+  memoryRemaining: number;
+  diskUsed: number;
+  onHeapMemoryUsed?: number;
+  offHeapMemoryUsed?: number;
+  onHeapMemoryRemaining?: number;
+  offHeapMemoryRemaining?: number;
+}
+
+/** Spark's RDDPartitionInfo: one cached partition. */
+export interface RDDPartitionInfo {
+  blockName: string;
+  storageLevel: string;
+  memoryUsed: number;
+  diskUsed: number;
+  executors: string[];
+}
+
+/** Spark's RDDStorageInfo; the distribution and partitions only for one RDD's endpoint. */
+export interface RDDStorageInfo {
+  id: number;
+  name: string;
+  numPartitions: number;
+  numCachedPartitions: number;
+  storageLevel: string;
+  memoryUsed: number;
+  diskUsed: number;
+  dataDistribution?: RDDDataDistribution[];
+  partitions?: RDDPartitionInfo[];
+}

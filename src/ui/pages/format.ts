@@ -13,6 +13,17 @@ export function formatDuration(ms: number | undefined): string {
   return `${(minutes / 60).toFixed(1)} h`;
 }
 
+/**
+ * A time an executor measured with its high-resolution clock: fractions of a millisecond are
+ * kept below 10 ms ("0.25 ms", "3.2 ms"), where Spark's whole milliseconds would read "0 ms".
+ */
+export function formatTaskTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return "-";
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  return formatDuration(ms);
+}
+
 function unit(n: number, name: string): string {
   return `${n} ${name}${n === 1 ? "" : "s"}`;
 }

@@ -1,6 +1,6 @@
 import { html, type Html } from "./html.js";
 
-export type Tab = "jobs" | "stages" | "streaming" | "environment";
+export type Tab = "jobs" | "stages" | "storage" | "environment" | "executors" | "streaming";
 
 export interface PageChrome {
   appName: string;
@@ -14,8 +14,10 @@ export interface PageChrome {
 const TABS: Array<[Tab, string, string]> = [
   ["jobs", "Jobs", "/jobs/"],
   ["stages", "Stages", "/stages/"],
-  ["streaming", "Streaming", "/streaming/"],
+  ["storage", "Storage", "/storage/"],
   ["environment", "Environment", "/environment/"],
+  ["executors", "Executors", "/executors/"],
+  ["streaming", "Streaming", "/streaming/"],
 ];
 
 /**
@@ -43,6 +45,7 @@ ${head}
   <div class="appinfo">
     <span class="appname" title="${c.appId}">${c.appName}</span>
     <span id="live" class="live" data-state="connecting" title="Live updates">connecting</span>
+    <noscript><style>#live { display: none; }</style></noscript>
   </div>
 </header>
 <main id="main">

@@ -8,6 +8,10 @@ import { jobPage, jobsPage } from "./jobsPages.js";
 import { stagePage, stagesPage } from "./stagesPages.js";
 import { batchPage } from "./batchPage.js";
 import { environmentPage } from "./environmentPage.js";
+import { executorsPage } from "./executorsPage.js";
+import { rddPage, storagePage } from "./storagePages.js";
+import { executorList } from "../api/executorsJson.js";
+import { rddStorageInfo } from "../api/storageJson.js";
 import { streamingHead, streamingPage, streamingScripts } from "./streamingPage.js";
 
 /** The HTML pages, at Spark's paths. */
@@ -36,7 +40,7 @@ export function addPageRoutes(router: Router, ui: SparkUI): void {
       const attempt = ctx.query.has("attempt") ? intParam(ctx.query.get("attempt"), "attempt") : undefined;
       page(ctx, "stages", `Stage ${id}`, stagePage(ui.appStore, id, attempt));
     })
-    .get("/streaming", (ctx) => page(ctx, "streaming", "Streaming Statistics", streamingPage(), streamingScripts, streamingHead))
+    .get("/streaming", (ctx) => page(ctx, "streaming", "Streaming Statistics", streamingPage(ui.snapshot().streaming, Date.now()), streamingScripts, streamingHead))
     .get("/streaming/batch", (ctx) => {
       const tab = ui.streaming;
       if (!tab) throw new NotFound(`no streaming listener attached to ${ui.sc.appName}`);
@@ -44,5 +48,12 @@ export function addPageRoutes(router: Router, ui: SparkUI): void {
       if (id === null) throw new BadRequest("Missing id parameter");
       page(ctx, "streaming", "Batch", batchPage(tab.store, ui.appStore, intParam(id, "id")));
     })
+    .get("/storage", (ctx) => page(ctx, "storage", "Storage", storagePage(ui.storageStore.cachedRdds().map((r) => rddStorageInfo(r)))))
+    .get("/storage/rdd", (ctx) => {
+      const id = intParam(ctx.query.get("id"), "id");
+      const r = ui.storageStore.rdd(id);
+      page(ctx, "storage", `RDD ${id}`, rddPage(r && rddStorageInfo(r, (e) => ui.executorMemory(e)), id));
+    })
+    .get("/executors", (ctx) => page(ctx, "executors", "Executors", executorsPage(executorList(ui.executorStore, ui.storageStore, false))))
     .get("/environment", (ctx) => page(ctx, "environment", "Environment", environmentPage(environmentInfo(ui.sc, ui.settings.redaction), ui.webUrl ?? "")));
 }

@@ -2,7 +2,7 @@ import type { AppStatusStore, StageRecord, TaskRecord } from "../status/AppStatu
 import { NotFound } from "../http/responses.js";
 import { html, type Html } from "./html.js";
 import { badge, errorCell, section, summaryList, table } from "./components.js";
-import { formatBytes, formatDate, formatDuration } from "./format.js";
+import { formatBytes, formatDate, formatTaskTime } from "./format.js";
 import { paged, stageHeaders, stageRow } from "./jobsPages.js";
 
 export function stagesPage(store: AppStatusStore, all: boolean): Html {
@@ -37,19 +37,32 @@ function quantiles(values: number[]): number[] {
   return [0, 0.25, 0.5, 0.75, 1].map((q) => sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))]!);
 }
 
-function taskDuration(t: TaskRecord): number | undefined {
-  return t.finishTime === undefined ? undefined : t.finishTime - t.launchTime;
+/**
+ * Spark's scheduler delay: the part of a task's time (launch to finish, on the driver) that the
+ * executor did not spend deserializing, running or serializing it: queueing and thread hops.
+ */
+function schedulerDelay(t: TaskRecord): number {
+  if (t.finishTime === undefined) return 0;
+  return Math.max(0, t.finishTime - t.launchTime - t.executorDeserializeTime - t.executorRunTime - t.resultSerializationTime);
 }
 
-function taskRow(t: TaskRecord): Html {
+function sizeRecords(bytes: number, records: number): string {
+  return records > 0 || bytes > 0 ? `${formatBytes(bytes)} / ${records}` : "";
+}
+
+function taskRow(t: TaskRecord, shuffleRead: boolean, shuffleWrite: boolean): Html {
   const status = t.status === "SUCCESS" ? badge("success", "ok") : t.status === "FAILED" ? badge("failed", "fail") : badge("running", "run");
-  return html`<tr>
+  const done = t.status !== "RUNNING";
+  return html`<tr data-task-id="${t.taskId}">
 <td>${t.index}</td><td>${t.taskId}</td><td>${t.attempt}</td><td>${status}</td>
 <td>${t.executorId || "-"}</td><td>localhost</td>
-<td>${formatDate(t.launchTime)}</td>
-<td>${formatDuration(taskDuration(t))}</td>
-<td>${t.shuffleReadRecords > 0 || t.shuffleReadBytes > 0 ? `${formatBytes(t.shuffleReadBytes)} / ${t.shuffleReadRecords}` : ""}</td>
-<td>${t.shuffleWriteRecords > 0 || t.shuffleWriteBytes > 0 ? `${formatBytes(t.shuffleWriteBytes)} / ${t.shuffleWriteRecords}` : ""}</td>
+<td class="nowrap">${formatDate(t.launchTime)}</td>
+<td class="nowrap" data-metric="duration">${done ? formatTaskTime(t.executorRunTime) : ""}</td>
+<td class="nowrap">${done ? formatTaskTime(schedulerDelay(t)) : ""}</td>
+<td class="nowrap">${done ? formatTaskTime(t.executorDeserializeTime) : ""}</td>
+<td class="nowrap">${done ? formatTaskTime(t.resultSerializationTime) : ""}</td>
+${shuffleRead ? html`<td class="nowrap" data-metric="shuffle-read">${sizeRecords(t.shuffleReadBytes, t.shuffleReadRecords)}</td>` : ""}
+${shuffleWrite ? html`<td class="nowrap" data-metric="shuffle-write">${sizeRecords(t.shuffleWriteBytes, t.shuffleWriteRecords)}</td>` : ""}
 <td>${errorCell(t.errorMessage)}</td>
 </tr>`;
 }
@@ -60,18 +73,46 @@ export function stagePage(store: AppStatusStore, stageId: number, attemptId: num
   if (!s) throw new NotFound(`unknown stage: ${stageId}${attemptId === undefined ? "" : `, attempt ${attemptId}`} (it may be older than spark.ui.retainedStages)`);
   const tasks = [...s.tasks.values()].sort((a, b) => a.index - b.index || a.attempt - b.attempt);
   const finished = tasks.filter((t) => t.status === "SUCCESS");
-  const q = (f: (t: TaskRecord) => number): Html[] => quantiles(finished.map(f)).map((v) => html`<td>${formatDuration(v)}</td>`);
-  const qBytes = (f: (t: TaskRecord) => number): Html[] => quantiles(finished.map(f)).map((v) => html`<td>${formatBytes(v)}</td>`);
-  const summaryRows = [html`<tr><td>Duration</td>${q((t) => taskDuration(t) ?? 0)}</tr>`, html`<tr><td>Executor run time</td>${q((t) => t.executorRunTime)}</tr>`];
-  if (s.shuffleReadRecords > 0) summaryRows.push(html`<tr><td>Shuffle read size</td>${qBytes((t) => t.shuffleReadBytes)}</tr>`);
-  if (s.shuffleWriteRecords > 0) summaryRows.push(html`<tr><td>Shuffle write size</td>${qBytes((t) => t.shuffleWriteBytes)}</tr>`);
+  const shuffleRead = s.shuffleReadRecords > 0 || s.shuffleReadBytes > 0;
+  const shuffleWrite = s.shuffleWriteRecords > 0 || s.shuffleWriteBytes > 0;
+  const times = (label: string, f: (t: TaskRecord) => number): Html =>
+    html`<tr><td>${label}</td>${quantiles(finished.map(f)).map((v) => html`<td>${formatTaskTime(v)}</td>`)}</tr>`;
+  // Spark sorts the records column along with the sizes: the quantiles of each are taken apart.
+  const sizes = (label: string, bytes: (t: TaskRecord) => number, records: (t: TaskRecord) => number): Html => {
+    const r = quantiles(finished.map(records));
+    return html`<tr><td>${label}</td>${quantiles(finished.map(bytes)).map((v, i) => html`<td>${formatBytes(v)} / ${r[i]}</td>`)}</tr>`;
+  };
+  const summaryRows = [
+    times("Duration", (t) => t.executorRunTime),
+    times("Scheduler Delay", schedulerDelay),
+    times("Task Deserialization Time", (t) => t.executorDeserializeTime),
+    times("Result Serialization Time", (t) => t.resultSerializationTime),
+  ];
+  if (shuffleRead) summaryRows.push(sizes("Shuffle Read Size / Records", (t) => t.shuffleReadBytes, (t) => t.shuffleReadRecords));
+  if (shuffleWrite) summaryRows.push(sizes("Shuffle Write Size / Records", (t) => t.shuffleWriteBytes, (t) => t.shuffleWriteRecords));
+  const headers = [
+    "Index",
+    "Task ID",
+    "Attempt",
+    "Status",
+    "Executor ID",
+    "Host",
+    "Launch Time",
+    "Duration",
+    "Scheduler Delay",
+    "Task Deserialization Time",
+    "Result Serialization Time",
+    ...(shuffleRead ? ["Shuffle Read Size / Records"] : []),
+    ...(shuffleWrite ? ["Shuffle Write Size / Records"] : []),
+    "Errors",
+  ];
   return html`${s.status === "ACTIVE" || s.status === "PENDING" ? "" : html`<span hidden data-live-done></span>`}<h2>Details for Stage ${s.stageId} (Attempt ${s.attemptId})</h2>
 ${summaryList([
   ["Status", s.status.toLowerCase()],
   ["Call site", html`<code>${s.name}</code>`],
   ["Jobs", html`${[...s.jobIds].sort((a, b) => a - b).map((id, i) => html`${i > 0 ? ", " : ""}<a href="${`/jobs/job/?id=${id}`}">${id}</a>`)}`],
   ["Submitted", formatDate(s.submissionTime)],
-  ["Total time across all tasks", formatDuration(s.executorRunTime)],
+  ["Total time across all tasks", formatTaskTime(s.executorRunTime)],
   ["Shuffle read", `${formatBytes(s.shuffleReadBytes)} / ${s.shuffleReadRecords} records`],
   ["Shuffle write", `${formatBytes(s.shuffleWriteBytes)} / ${s.shuffleWriteRecords} records`],
   ["Attempts", html`${attempts.map((a, i) => html`${i > 0 ? ", " : ""}<a href="${`/stages/stage/?id=${a.stageId}&attempt=${a.attemptId}`}">${a.attemptId}</a>`)}`],
@@ -79,14 +120,10 @@ ${summaryList([
 ${s.failureReason ? section("Failure", errorCell(s.failureReason)) : ""}
 ${section(
   html`Summary Metrics for ${finished.length} Completed Tasks`,
-  finished.length > 0 ? table(["Metric", "Min", "25th percentile", "Median", "75th percentile", "Max"], summaryRows) : html`<p class="muted">No task has completed yet.</p>`,
+  finished.length > 0 ? table(["Metric", "Min", "25th percentile", "Median", "75th percentile", "Max"], summaryRows, { id: "task-summary" }) : html`<p class="muted">No task has completed yet.</p>`,
 )}
 ${section(
   html`Tasks (${s.numCompleteTasks + s.numFailedTasks + s.numActiveTasks})`,
-  table(
-    ["Index", "Task ID", "Attempt", "Status", "Executor ID", "Host", "Launch Time", "Duration", "Shuffle Read (size / records)", "Shuffle Write (size / records)", "Errors"],
-    tasks.map(taskRow),
-    { id: "tasks", empty: "No task has started yet" },
-  ),
+  table(headers, tasks.map((t) => taskRow(t, shuffleRead, shuffleWrite)), { id: "tasks", empty: "No task has started yet" }),
 )}`;
 }

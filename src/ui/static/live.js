@@ -6,6 +6,7 @@
   var live = document.getElementById("live");
   var tab = document.body.dataset.tab;
   // The environment does not change while the application runs.
+  // Executors and Storage change with tasks, which the jobs event reports.
   var topics = tab === "environment" ? [] : tab === "streaming" ? ["batch", "jobs"] : ["jobs"];
   var timer = null;
   var inFlight = false;

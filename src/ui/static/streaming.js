@@ -95,6 +95,17 @@
     }
   }
 
+  function applySnapshot(d) {
+    state.s = d.streaming;
+    state.batches = new Map();
+    state.receivers = new Map();
+    if (d.streaming) {
+      d.streaming.batches.forEach(function (b) { state.batches.set(b.batchId, b); });
+      d.streaming.receivers.forEach(function (r) { state.receivers.set(r.streamId, r); });
+    }
+    schedule();
+  }
+
   function connect() {
     var es = new EventSource("/events");
     // The browser retries a lost stream by itself; a second failure in a row means the application is gone.
@@ -102,16 +113,8 @@
     es.onopen = function () { failures = 0; setLive("live"); };
     es.onerror = function () { failures++; setLive(es.readyState === EventSource.CLOSED || failures > 1 ? "offline" : "connecting"); };
     es.addEventListener("snapshot", function (e) {
-      var d = JSON.parse(e.data);
-      state.s = d.streaming;
-      state.batches = new Map();
-      state.receivers = new Map();
-      if (d.streaming) {
-        d.streaming.batches.forEach(function (b) { state.batches.set(b.batchId, b); });
-        d.streaming.receivers.forEach(function (r) { state.receivers.set(r.streamId, r); });
-      }
+      applySnapshot(JSON.parse(e.data));
       setLive("live");
-      schedule();
     });
     es.addEventListener("batch", function (e) {
       if (!state.s) return;
@@ -272,6 +275,9 @@
     if (!tEl || !hEl) return;
     var entry = state.charts.get(id);
     if (!entry) {
+      // The server's static charts give way to the live ones.
+      tEl.textContent = "";
+      hEl.textContent = "";
       entry = { cfg: cfg };
       entry.timeline = makeTimeline(tEl, color, {
         yMax: function () { return entry.cfg.yMax; },
@@ -494,5 +500,11 @@
     if (state.s && !state.s.stopped) renderHeader(state.s.statistics);
   }, 1000);
 
+  // The page comes with the current snapshot, so charts draw at once, even where the event
+  // stream is slow to arrive (a proxy that buffers it); /events then brings the changes.
+  var initial = $("initial-snapshot");
+  if (initial) {
+    try { applySnapshot(JSON.parse(initial.textContent)); } catch (e) { /* the event stream's snapshot follows */ }
+  }
   connect();
 })();

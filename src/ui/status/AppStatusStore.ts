@@ -29,7 +29,10 @@ export interface TaskRecord {
   finishTime: number | undefined;
   status: TaskStatus;
   errorMessage: string | undefined;
+  /** Milliseconds with fractions, as the executor measured them. */
+  executorDeserializeTime: number;
   executorRunTime: number;
+  resultSerializationTime: number;
   shuffleReadRecords: number;
   shuffleReadBytes: number;
   shuffleWriteRecords: number;
@@ -219,7 +222,9 @@ export class AppStatusStore {
       finishTime: undefined,
       status: "RUNNING",
       errorMessage: undefined,
+      executorDeserializeTime: 0,
       executorRunTime: 0,
+      resultSerializationTime: 0,
       shuffleReadRecords: 0,
       shuffleReadBytes: 0,
       shuffleWriteRecords: 0,
@@ -252,7 +257,9 @@ export class AppStatusStore {
       t.finishTime = info.finishTime;
       t.status = ok ? "SUCCESS" : "FAILED";
       t.errorMessage = info.errorMessage;
+      t.executorDeserializeTime = info.executorDeserializeTime ?? 0;
       t.executorRunTime = runTime;
+      t.resultSerializationTime = info.resultSerializationTime ?? 0;
       t.shuffleReadRecords = info.recordsRead ?? 0;
       t.shuffleReadBytes = info.shuffleReadBytes ?? 0;
       t.shuffleWriteRecords = info.shuffleWriteRecords ?? 0;

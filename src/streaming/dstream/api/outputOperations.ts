@@ -7,13 +7,13 @@ import { at, proto, type AnyStream } from "./streamOps.js";
 
 type ForeachFunc = (rdd: RDD<unknown>, time: Time) => void | Promise<void>;
 
-function output(parent: AnyStream, op: string, f: ForeachFunc): void {
-  at(new ForEachDStream(parent, f), op).register();
+function output(parent: AnyStream, op: string, f: ForeachFunc, displayInnerRDDOps = false): void {
+  at(new ForEachDStream(parent, f, displayInnerRDDOps), op).register();
 }
 
 proto.foreachRDD = function (this: AnyStream, f: ForeachFunc) {
   userFn("foreachRDD", f);
-  output(this, "foreachRDD", f);
+  output(this, "foreachRDD", f, true);
 };
 
 const DASHES = "-".repeat(43);
