@@ -4,6 +4,11 @@ import { PROGRESS_IPC_ENV, type ProgressMessage } from "../ui/progress/ProgressR
 import type { ProgressView } from "./progress/ProgressView.js";
 import { StatusLine } from "./progress/StatusLine.js";
 import { LogLines } from "./progress/LogLines.js";
+import { VERBOSE_ENV } from "./uncaughtErrors.js";
+
+/** What the application and its executors are preloaded with: tsx, module format, error report. */
+const APP_LOADER = new URL("./appLoader.mjs", import.meta.url).href;
+export const APP_LOADER_ENV = "DSTREAM_APP_LOADER";
 
 export type ProgressMode = "auto" | "line" | "log" | "none";
 export const PROGRESS_MODES: readonly ProgressMode[] = ["auto", "line", "log", "none"];
@@ -15,6 +20,8 @@ export interface LaunchOptions {
   conf: Record<string, string>;
   logLevel: string | undefined;
   progress: ProgressMode;
+  /** Uncaught errors with every frame. */
+  verbose?: boolean;
 }
 
 const CJS_TOP_LEVEL_AWAIT = /Top-level await is currently not supported with the "cjs" output format|ERR_REQUIRE_ASYNC_MODULE/;
@@ -33,7 +40,8 @@ function isProgressMessage(m: unknown): m is ProgressMessage {
 
 /**
  * Runs the application in its own Node process, as spark-submit runs a driver JVM: through tsx,
- * so TypeScript needs no build, with the submitted configuration in DSTREAM_CONF (SparkContext
+ * so TypeScript needs no build, as an ES module unless its package says "type": "commonjs"
+ * (appLoader.mjs), with the submitted configuration in DSTREAM_CONF (SparkContext
  * reads it as defaults) and an IPC channel on which the application reports its batches.
  * Resolves with the exit code to use.
  */
@@ -45,7 +53,9 @@ export function launchApp(o: LaunchOptions): Promise<number> {
   if (progress) env[PROGRESS_IPC_ENV] = "1";
   else delete env[PROGRESS_IPC_ENV];
   if (o.logLevel !== undefined) env.DSTREAM_LOG_LEVEL = o.logLevel;
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), o.app, ...o.args], {
+  if (o.verbose) env[VERBOSE_ENV] = "1";
+  env[APP_LOADER_ENV] = APP_LOADER;
+  const child = spawn(process.execPath, ["--import", APP_LOADER, o.app, ...o.args], {
     stdio: ["inherit", "pipe", "pipe", "ipc"],
     env,
   });
@@ -76,8 +86,8 @@ export function launchApp(o: LaunchOptions): Promise<number> {
       progress?.finish();
       if (code !== 0 && CJS_TOP_LEVEL_AWAIT.test(stderrTail)) {
         process.stderr.write(
-          `dstream: ${o.app} was loaded as CommonJS, which has no top-level await. ` +
-            `Rename it to .mts, or add "type": "module" to the package.json next to it.\n`,
+          `dstream: ${o.app} was loaded as CommonJS, which has no top-level await (its package.json says "type": "commonjs", or it is .cts/.cjs). ` +
+            `Rename it to .mts, or set "type": "module" in that package.json.\n`,
         );
       }
       resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));

@@ -27,26 +27,39 @@ export interface SubmitSettings {
   /** The name when neither --name nor --conf spark.app.name gives one: the application's file name. */
   defaultName: string;
   conf: Array<[string, string]>;
+  /** The properties of `--properties-file`, below `--conf`. */
+  defaults?: Array<[string, string]>;
 }
 
 /** spark-submit's default master: one executor thread per core. */
 export const DEFAULT_MASTER = "local[*]";
 
 /**
- * The configuration `dstream submit` hands to the application: spark-submit's precedence, where
- * `--master` and `--name` override the same keys given with `--conf`, and anything the
- * application sets in code overrides all of them.
+ * Spark's sparkProperties: `--conf` first, the properties file for keys it leaves unset, and
+ * only `spark.*` (and dstream's own `dstream.*`) keys, the others dropped with Spark's warning.
  */
-export function submitConf(s: SubmitSettings, warn: (message: string) => void): Record<string, string> {
+export function sparkProperties(s: SubmitSettings, warn: (message: string) => void): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of s.conf) {
+  for (const [k, v] of s.conf) out[k] = v;
+  for (const [k, v] of s.defaults ?? []) if (!(k in out)) out[k] = v;
+  for (const k of Object.keys(out)) {
     if (!k.startsWith("spark.") && !k.startsWith("dstream.")) {
+      delete out[k];
       warn(`Ignoring non-Spark config property: ${k}`);
-      continue;
     }
-    out[k] = v;
   }
-  out["spark.master"] = checkMaster(s.master ?? out["spark.master"] ?? DEFAULT_MASTER);
-  out["spark.app.name"] = s.name ?? out["spark.app.name"] ?? s.defaultName;
   return out;
+}
+
+/**
+ * The configuration `dstream submit` hands to the application: spark-submit's precedence, where
+ * `--master` and `--name` override the same keys given with `--conf` or the properties file, and
+ * anything the application sets in code overrides all of them.
+ */
+export function submitConf(s: SubmitSettings, warn: (message: string) => void): { properties: Record<string, string>; conf: Record<string, string> } {
+  const properties = sparkProperties(s, warn);
+  const conf = { ...properties };
+  conf["spark.master"] = checkMaster(s.master ?? conf["spark.master"] ?? DEFAULT_MASTER);
+  conf["spark.app.name"] = s.name ?? conf["spark.app.name"] ?? s.defaultName;
+  return { properties, conf };
 }

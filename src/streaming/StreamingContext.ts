@@ -230,7 +230,7 @@ export class StreamingContext {
           this.checkpointWriter?.writeNow((restart?.lastGeneratedTime ?? this.graph.zeroTime!).milliseconds);
           for (const input of this.graph.inputStreams) this.startInput(input);
           this.state = "ACTIVE";
-          if (this.conf.getBoolean("spark.streaming.stopGracefullyOnShutdown", false)) this.shutdownSignals = new ShutdownSignals(this);
+          this.shutdownSignals = new ShutdownSignals(this, this.conf.getBoolean("spark.streaming.stopGracefullyOnShutdown", false));
         } catch (e) {
           this.jobGenerator?.stop();
           void this.jobScheduler.stop(false, 0);

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { promisify } from "node:util";
+import { PROJECT_COMPILER_OPTIONS } from "../../src/cli/init.js";
 
 export interface DocBlock {
   lang: string;
@@ -51,15 +52,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
     JSON.stringify(
       {
         compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2023"],
-          types: ["node"],
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          esModuleInterop: true,
+          ...PROJECT_COMPILER_OPTIONS,
           paths: {
             dstream: [join(root, "src/index.ts")],
             "dstream/kafka": [join(root, "src/connectors/kafka/index.ts")],

@@ -84,12 +84,13 @@ test("every dstream command line in the docs uses options the command has", asyn
   for (const line of lines) {
     const tokens = line.split(/\s+/);
     const sub = tokens[1]!;
-    assert.ok(["submit", "run-example"].includes(sub), line);
+    assert.ok(["submit", "run-example", "init"].includes(sub), line);
     if (!helps.has(sub)) {
       const { stdout } = await run(process.execPath, [join(root, "src/cli/dstream.mjs"), sub, "--help"], { cwd: root, env: childEnv() });
       helps.set(sub, stdout);
     }
-    const end = tokens.indexOf("--");
+    // Everything after the application file (or the example's name) is the application's.
+    const end = tokens.findIndex((x, i) => i > 1 && (/\.(c|m)?(t|j)s$/.test(x) || /^[A-Z]\w+$/.test(x)));
     for (const t of (end >= 0 ? tokens.slice(0, end) : tokens).filter((x) => x.startsWith("--"))) {
       assert.match(helps.get(sub)!, new RegExp(`\\s${t}[\\s,]`), `${line}: ${t} is an option of dstream ${sub}`);
     }

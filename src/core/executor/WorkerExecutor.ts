@@ -9,9 +9,13 @@ import { unpackRecords, unpackValue } from "../serialization/blockCodec.js";
 const here = import.meta.url;
 const mainUrl = new URL(here.endsWith(".ts") ? "./executorMain.ts" : "./executorMain.js", here).href;
 const tsxApi = here.endsWith(".ts") ? import.meta.resolve("tsx/esm/api") : undefined;
+// `dstream submit` names the loader its application runs under (tsx, and the module format for
+// folders without "type": "module"); an executor reloading the application needs the same.
+const appLoader = process.env.DSTREAM_APP_LOADER || undefined;
 const bootstrap = `const { workerData } = require("node:worker_threads");
 (async () => {
-  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
+  if (workerData.appLoader) await import(workerData.appLoader);
+  else if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
   await import(workerData.mainUrl);
 })().catch((e) => { console.error("dstream executor failed to start:", e); process.exit(1); });`;
 
@@ -41,7 +45,7 @@ export class WorkerExecutor {
     // Held until the executor is ready: a first job awaits that, and nothing else may keep the
     // process alive meanwhile. After that it is held only while tasks are outstanding.
     // The reloaded application sees the driver's arguments, as a forked cluster worker would.
-    this.worker = new Worker(bootstrap, { eval: true, argv: process.argv.slice(2), workerData: { ...data, mainUrl, tsxApi } });
+    this.worker = new Worker(bootstrap, { eval: true, argv: process.argv.slice(2), workerData: { ...data, mainUrl, tsxApi, appLoader } });
     let resolveReady!: (r: Array<[number, string]>) => void;
     this.ready = new Promise((r) => (resolveReady = r));
     this.worker.on("message", (msg: WorkerToDriver) => {
