@@ -14,6 +14,8 @@ export interface MapStatus {
 
 export interface ShuffleWriteSpec {
   shuffleId: number;
+  /** Reduce partitions, as the driver registered them: one block list each, empty or not. */
+  numPartitions: number;
   partitioner: Partitioner;
   aggregator: Aggregator<unknown, unknown> | undefined;
   mapSideCombine: boolean;
@@ -28,7 +30,7 @@ const SPILL_THRESHOLD = 1 << 20;
  * goes to shared memory (for other threads); otherwise blocks keep the objects as they are.
  */
 export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext, spec: ShuffleWriteSpec, packed: boolean): MapStatus {
-  const n = spec.partitioner.numPartitions;
+  const n = spec.numPartitions;
   const blocks: BlockRef[][] = Array.from({ length: n }, () => []);
   let records = 0;
   let bytes = 0;
