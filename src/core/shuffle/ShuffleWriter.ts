@@ -58,7 +58,9 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
     rdd.pushTo(split, ctx, (kv) => {
       const [k, v] = pairOf(kv);
       records++;
-      if (typeof k === "object" && k !== null) {
+      // A native Map files -0 under 0 and reports 0; KeyMap reports the key first seen, as the
+      // reduce side does, so a -0 key comes out as -0 however the shuffle runs.
+      if ((typeof k === "object" && k !== null) || k === 0) {
         composite.update(k, () => createCombiner(v), (c) => mergeValue(c, v));
         if (composite.size >= SPILL_THRESHOLD) flush();
         return;
