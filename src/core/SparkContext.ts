@@ -243,8 +243,20 @@ export class SparkContext {
       return new Promise<R[]>(() => undefined);
     }
     await this.workersReady;
+    // Before the partition count is read: a sortByKey's count is known once it has sampled.
+    await this.prepareLineage(rdd);
     const parts = partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
     return this.dagScheduler.runJob<R>(rdd, op, parts, site ?? rdd.creationSite);
+  }
+
+  /**
+   * @internal Runs the jobs that some RDD in `rdd`'s lineage needs before its partitions can be
+   * counted or computed (range partitioners' sampling, zipWithIndex's counts). Spark runs them
+   * when those RDDs are created; dstream's transformations are synchronous, so actions call this
+   * before reading a partition count.
+   */
+  prepareLineage(rdd: RDD<unknown>): Promise<void> {
+    return this.dagScheduler.prepareLineage(rdd);
   }
 
   /** Spark's `sc.runJob(rdd, func, partitions)`: applies `func` to the iterator of each partition. */

@@ -305,6 +305,64 @@ forEachMaster("partitioning", (env) => {
     assert.deepEqual((await sc.parallelize(nums, 3).sortByKey(false, 2).keys().collect()).slice(0, 3), [499, 498, 497]);
   });
 
+  it("sortByKey with fewer keys than partitions, or none, makes Spark's fewer range partitions", async () => {
+    const sc = env.sc;
+    // Spark's RangePartitioner has rangeBounds.length + 1 partitions: one for an empty or
+    // single-key sample, so getNumPartitions() after the sampling job is Spark's.
+    const empty = sc.parallelize<[number, string]>([], 3).sortByKey();
+    assert.deepEqual(await empty.collect(), []);
+    assert.equal(empty.getNumPartitions(), 1);
+    assert.deepEqual(await sc.parallelize<[number, string]>([], 3).sortByKey().glom().collect(), [[]]);
+    assert.deepEqual(await sc.parallelize<[number, string]>([[1, "a"]], 3).sortByKey().glom().collect(), [[[1, "a"]]]);
+    const two = sc.parallelize<[number, string]>([[2, "b"], [1, "a"]], 3).sortByKey();
+    assert.deepEqual(await two.glom().collect(), [[[1, "a"]], [[2, "b"]]]);
+    assert.equal(two.getNumPartitions(), 2);
+    assert.deepEqual(await sc.parallelize<[number, string]>([[2, "b"], [1, "a"]], 3).sortByKey(false, 4).glom().collect(), [[[2, "b"]], [[1, "a"]]]);
+    // One distinct key, many records: one bound, two partitions, the second empty (as Spark).
+    const same = sc.parallelize<[number, string]>([[1, "a"], [1, "b"], [1, "c"]], 3).sortByKey();
+    assert.deepEqual(await same.values().glom().collect(), [["a", "b", "c"], []]);
+    assert.deepEqual(await sc.parallelize<[number, string]>([[1, "a"]], 3).sortByKey().count(), 1);
+    assert.deepEqual(await sc.parallelize<[number, string]>([[1, "a"]], 3).sortByKey().take(5), [[1, "a"]]);
+    // A count read before the sampling job ran stays the requested one, with the extra partitions
+    // empty, so RDDs already built on that count (a union here) stay consistent.
+    const early = sc.parallelize<[number, string]>([[2, "b"], [1, "a"]], 3).sortByKey();
+    assert.equal(early.getNumPartitions(), 3);
+    const union = early.union(sc.parallelize<[number, string]>([[0, "z"]], 1));
+    assert.deepEqual(await union.glom().collect(), [[[1, "a"]], [[2, "b"]], [], [[0, "z"]]]);
+    assert.equal(early.getNumPartitions(), 3);
+  });
+
+  it("every shuffle reads empty and missing reduce partitions as empty", async () => {
+    const sc = env.sc;
+    const none = (): P<number, number> => sc.parallelize<[number, number]>([], 4);
+    const one = (): P<number, number> => sc.parallelize<[number, number]>([[7, 1]], 4);
+    for (const [label, src] of [["empty", none], ["one key", one]] as const) {
+      const expectOne = label === "one key";
+      assert.deepEqual(await src().reduceByKey(add, 5).collect(), expectOne ? [[7, 1]] : [], `reduceByKey ${label}`);
+      assert.deepEqual(await src().groupByKey(5).mapValues((vs) => [...vs]).collect(), expectOne ? [[7, [1]]] : [], `groupByKey ${label}`);
+      assert.deepEqual(await src().partitionBy(6).collect(), expectOne ? [[7, 1]] : [], `partitionBy ${label}`);
+      assert.deepEqual(await src().join(one(), 5).collect(), expectOne ? [[7, [1, 1]]] : [], `join ${label}`);
+      assert.deepEqual(await src().leftOuterJoin(none(), 5).collect(), expectOne ? [[7, [1, undefined]]] : [], `leftOuterJoin ${label}`);
+      assert.deepEqual(await none().rightOuterJoin(src(), 5).collect(), expectOne ? [[7, [undefined, 1]]] : [], `rightOuterJoin ${label}`);
+      assert.deepEqual(await src().fullOuterJoin(none(), 5).count(), expectOne ? 1 : 0, `fullOuterJoin ${label}`);
+      assert.deepEqual(await src().cogroup(none(), 5).count(), expectOne ? 1 : 0, `cogroup ${label}`);
+      assert.deepEqual(await src().subtractByKey(none(), 5).collect(), expectOne ? [[7, 1]] : [], `subtractByKey ${label}`);
+      assert.deepEqual(await src().subtract(none(), 5).collect(), expectOne ? [[7, 1]] : [], `subtract ${label}`);
+      assert.deepEqual(await src().distinct(5).collect(), expectOne ? [[7, 1]] : [], `distinct ${label}`);
+      assert.deepEqual(await src().repartition(6).collect(), expectOne ? [[7, 1]] : [], `repartition ${label}`);
+      assert.deepEqual(await src().coalesce(3, true).collect(), expectOne ? [[7, 1]] : [], `coalesce with shuffle ${label}`);
+      assert.deepEqual(await src().aggregateByKey(0, add, add, 5).collect(), expectOne ? [[7, 1]] : [], `aggregateByKey ${label}`);
+      assert.deepEqual(await src().countByKey(), expectOne ? new Map([[7, 1]]) : new Map(), `countByKey ${label}`);
+      // A range partitioner with fewer partitions than requested, reused by the shuffles after it.
+      const ranged = src().sortByKey(true, 4);
+      assert.deepEqual(await ranged.join(one()).collect(), expectOne ? [[7, [1, 1]]] : [], `join on a sorted RDD ${label}`);
+      assert.deepEqual(await one().cogroup(ranged).mapValues(([a, b]) => [a.length, b.length]).collect(), [[7, expectOne ? [1, 1] : [1, 0]]], `cogroup with a sorted RDD ${label}`);
+      assert.deepEqual(await one().subtractByKey(src().sortByKey(true, 4)).collect(), expectOne ? [] : [[7, 1]], `subtractByKey of a sorted RDD ${label}`);
+      assert.deepEqual(await src().sortByKey(true, 4).reduceByKey(add).collect(), expectOne ? [[7, 1]] : [], `reduceByKey on a sorted RDD ${label}`);
+      assert.deepEqual(await src().sortByKey(true, 4).sortByKey(false, 3).collect(), expectOne ? [[7, 1]] : [], `sortByKey twice ${label}`);
+    }
+  });
+
   it("repartitionAndSortWithinPartitions places by the partitioner and sorts each partition", async () => {
     const sc = env.sc;
     const data = [[5, "e"], [1, "a"], [4, "d"], [2, "b"], [3, "c"], [6, "f"], [0, "z"]] as Array<[number, string]>;

@@ -163,6 +163,33 @@ for (const master of MASTERS) {
         input.map((b) => b.map(String)),
       ));
 
+    test("transform with sortByKey: empty batches and batches with fewer keys than partitions", async () => {
+      type KV = [number, string];
+      const batches: KV[][] = [[], [[3, "c"]], [[2, "b"], [1, "a"]], [[5, "e"], [4, "d"], [6, "f"]]];
+      await h.testOperation(batches, (s) => s.transform((rdd: RDD<KV>) => rdd.sortByKey()), [[], [[3, "c"]], [[1, "a"], [2, "b"]], [[4, "d"], [5, "e"], [6, "f"]]]);
+      // Spark's partition counts: the range partitioner has one partition per sampled bound, plus one.
+      await h.testOperation(batches, (s) => s.transform((rdd: RDD<KV>) => rdd.sortByKey(true, 4)).glom(), [
+        [[]],
+        [[[3, "c"]]],
+        [[[1, "a"]], [[2, "b"]]],
+        [[[4, "d"]], [[5, "e"]], [[6, "f"]]],
+      ]);
+      const printed = await h.withContext(async ({ ssc, clock }) => {
+        const lines: string[] = [];
+        const log = console.log;
+        console.log = (...xs: unknown[]) => void lines.push(xs.join(" "));
+        try {
+          new TestInputStream<KV>(ssc, batches).transform((rdd) => rdd.sortByKey(false)).print();
+          ssc.start();
+          await clock.advance(4000);
+        } finally {
+          console.log = log;
+        }
+        return lines.filter((l) => l.startsWith("("));
+      });
+      assert.deepEqual(printed, ["(3,c)", "(2,b)", "(1,a)", "(6,f)", "(5,e)", "(4,d)"]);
+    });
+
     test("transform receives the batch time", async () => {
       const out = await h.runStreams([[[1], [2]]], (s) => s.transform((rdd, time) => rdd.map((x) => [x, 0] as [number, number]).mapValues(() => time.milliseconds)), 2);
       assert.deepEqual(out, [[[1, 1000]], [[2, 2000]]]);

@@ -191,6 +191,17 @@ for (const master of MASTERS) {
       ]);
     });
 
+    test("pprint prints a two-element array as a pair at every level, other arrays as lists", async () => {
+      const lines = await captureLog(() =>
+        h.withContext(async ({ ssc, clock }) => {
+          new TestInputStream<unknown>(ssc, [[[0, [5, 6]], [1, 6, 7], [0, [1, 6, 7]], [[1, 2], [3, 4]], ["k", new Map([["m", [1, 2]]])], [undefined, null]]]).pprint();
+          ssc.start();
+          await clock.advance(1000);
+        }),
+      );
+      assert.deepEqual(lines.slice(3), ["(0,(5,6))", "[1, 6, 7]", "(0,[1, 6, 7])", "((1,2),(3,4))", "(k,Map(m -> (1,2)))", "(None,null)", ""]);
+    });
+
     test("pprint defaults to 10 elements", async () => {
       const lines = await captureLog(() =>
         h.withContext(async ({ ssc, clock }) => {

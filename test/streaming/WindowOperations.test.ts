@@ -1,7 +1,7 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
 import { IllegalArgumentException, Milliseconds, Seconds, type DStream, type Duration } from "../../src/index.js";
-import { MASTERS, StreamingHarness, TestInputStream } from "./harness.js";
+import { MASTERS, StreamingHarness, TestInputStream, sortBatch } from "./harness.js";
 
 type KV = [string, number];
 
@@ -176,6 +176,41 @@ for (const master of MASTERS) {
       await h.testOperation(input, (st) => st.reduceByWindow((a, b) => a + b, 2, 1), [...expected, []]);
       // The inverse form keeps its single key, so it emits 0 once the window is empty.
       await h.testOperation(input, (st) => st.reduceByWindow((a, b) => a + b, (a, b) => a - b, 2, 1), [...expected, [0]]);
+    });
+
+    // A window shorter than its slide: windows (t - 2 s, t] at t = 3, 6, 9, 12 s leave batches 1, 4,
+    // 7 and 10 between them, which no inverse-reduced window may count. Scala's
+    // ReducedWindowedDStream subtracts (prev begin, cur begin - batch] and adds (prev end + batch,
+    // cur end], which both take in the batches between the windows, so a key with no value in the
+    // previous window (9 in batch 1 here) is counted from them; PySpark reduces such windows
+    // directly and gives these results.
+    const gapInput = [[9], [], [3], [9], [4], [3], [5], [], [5, 5], [8], [], []];
+    const gapOptions = { numBatches: 12, useSet: true };
+    test("countByValueAndWindow with a window shorter than its slide counts only the window", async () => {
+      await h.testOperation([[9], [], [3]], (st) => st.countByValueAndWindow(Seconds(2), Seconds(3)), [[[3, 1]]], { numBatches: 3 });
+      await h.testOperation(gapInput, (st) => st.countByValueAndWindow(2, 3), [[[3, 1]], [[3, 1], [4, 1]], [[5, 2]], []], gapOptions);
+    });
+
+    test("reduceByKeyAndWindow with inverse, a window shorter than its slide", () =>
+      h.testOperation(
+        [[["a", 1]], [], [["b", 2]], [["a", 4]], [["b", 5]], [], [["c", 7]], [], [], [["c", 1]], [], []] as KV[][],
+        (st) => st.reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, 2, 3),
+        [[["b", 2]], [["b", 5]], [["b", 0]], [["b", 0]]],
+        gapOptions,
+      ));
+
+    test("countByWindow and reduceByWindow with inverse, a window shorter than its slide", async () => {
+      await h.testOperation(gapInput, (st) => st.countByWindow(2, 3), [[1], [2], [2], [0]], gapOptions);
+      await h.testOperation(gapInput, (st) => st.reduceByWindow((a, b) => a + b, (a, b) => a - b, 2, 3), [[3], [7], [10], [0]], gapOptions);
+    });
+
+    test("inverse-reduced windows agree with reduced windows for windows shorter than, equal to and longer than the slide", async () => {
+      const input = Array.from({ length: 12 }, (_, i) => Array.from({ length: (i * 7) % 4 }, (_, j) => [`k${(i + j) % 3}`, i + j] as KV));
+      for (const [w, sl] of [[1, 2], [2, 3], [1, 3], [3, 3], [2, 2], [4, 2], [3, 1]] as const) {
+        const naive = await h.runStreams([input], (st) => st.reduceByKeyAndWindow((x, y) => x + y, w, sl), 12);
+        const inverse = await h.runStreams([input], (st) => st.reduceByKeyAndWindow((x, y) => x + y, (x, y) => x - y, w, sl, 2, (kv) => kv[1] !== 0), 12);
+        assert.deepEqual(inverse.map(sortBatch), naive.map(sortBatch), `window ${w} s, slide ${sl} s`);
+      }
     });
 
     // PySpark's window tests: 0.5 s batches, durations in seconds.

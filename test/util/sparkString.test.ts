@@ -4,26 +4,42 @@ import { describe, it } from "node:test";
 import { sparkString } from "../../src/core/util/sparkString.js";
 
 describe("sparkString", () => {
-  it("prints pairs and nested tuples like Scala", () => {
+  it("prints pairs and nested pairs like Scala's Tuple2", () => {
     assert.equal(sparkString(["a", 1]), "(a,1)");
     assert.equal(sparkString([["a", 1], 2]), "((a,1),2)");
-    assert.equal(sparkString(["a", 1, true]), "(a,1,true)");
     assert.equal(sparkString(["k", ["x", ["y", 2]]]), "(k,(x,(y,2)))");
+    assert.equal(sparkString([0, [5, 6]]), "(0,(5,6))");
   });
 
-  it("prints top-level arrays of length 2..22 as tuples, others as lists", () => {
-    assert.equal(sparkString(Array.from({ length: 22 }, (_, i) => i)), `(${Array.from({ length: 22 }, (_, i) => i).join(",")})`);
+  it("prints every array of another length as a list", () => {
+    assert.equal(sparkString([1, 6, 7]), "[1, 6, 7]");
+    assert.equal(sparkString(["a", 1, true]), "[a, 1, true]");
     assert.equal(sparkString(Array.from({ length: 23 }, () => 0)), `[${Array(23).fill(0).join(", ")}]`);
     assert.equal(sparkString([]), "[]");
     assert.equal(sparkString([5]), "[5]");
   });
 
-  it("prints nested arrays as lists unless they are pairs with a non-array head", () => {
-    assert.equal(sparkString(["k", [1, 2, 3]]), "(k,[1, 2, 3])");
-    assert.equal(sparkString(["k", [[1, 2], [3, 4]]]), "(k,[(1,2), (3,4)])");
-    assert.equal(sparkString(["k", [1, 2]]), "(k,(1,2))");
+  it("applies the same rule at every nesting level", () => {
+    const cases: Array<[unknown, string]> = [
+      [[1, 2], "(1,2)"],
+      [[1, 2, 3], "[1, 2, 3]"],
+      [[[1, 2], [3, 4]], "((1,2),(3,4))"],
+      [[[1, 2], [3, 4], [5, 6]], "[(1,2), (3,4), (5,6)]"],
+      [[[1, 2, 3], "v"], "([1, 2, 3],v)"],
+      [[[[1, 2]]], "[[(1,2)]]"],
+      [[undefined, null], "(None,null)"],
+      [[[undefined], [null, undefined, 1]], "([None],[null, None, 1])"],
+    ];
+    for (const [value, printed] of cases) {
+      assert.equal(sparkString(value), printed);
+      // Inside a pair, a list, a Map and a Set, the array prints as it does on its own.
+      assert.equal(sparkString(["k", value]), `(k,${printed})`);
+      assert.equal(sparkString([value, value, value]), `[${printed}, ${printed}, ${printed}]`);
+      assert.equal(sparkString(new Map([[value, value]])), `Map(${printed} -> ${printed})`);
+      assert.equal(sparkString(new Set([value])), `Set(${printed})`);
+    }
+    assert.equal(sparkString(["k", [[1, 2], [3, 4]]]), "(k,((1,2),(3,4)))");
     assert.equal(sparkString(["k", []]), "(k,[])");
-    assert.equal(sparkString([[1, 2, 3], "v"]), "([1, 2, 3],v)");
   });
 
   it("prints scalars like Scala, undefined as None", () => {

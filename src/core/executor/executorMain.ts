@@ -49,6 +49,7 @@ async function buildWork(plan: StagePlan): Promise<TaskWork> {
     rdd,
     shuffle: {
       shuffleId: s.shuffleId,
+      numPartitions: s.numPartitions,
       partitioner: decodeFields(s.partitioner, env) as Partitioner,
       aggregator: s.aggregator && (decodeFields(s.aggregator, env) as Aggregator<unknown, unknown>),
       mapSideCombine: s.mapSideCombine,

@@ -9,6 +9,8 @@ export interface StagePlan {
   op?: { name: string; args: unknown[] };
   shuffle?: {
     shuffleId: number;
+    /** The driver's count of reduce partitions, which a revived range partitioner may not know. */
+    numPartitions: number;
     partitioner: EncodedPartitioner;
     aggregator?: { createCombiner: unknown; mergeValue: unknown; mergeCombiners: unknown };
     mapSideCombine: boolean;

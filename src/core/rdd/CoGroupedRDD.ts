@@ -16,7 +16,10 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
   static override planModule = import.meta.url;
   private parents: Array<RDD<[K, unknown]>>;
   private readonly sources: Source[];
-  private readonly numPartitions: number;
+  /** The partitioner on the driver; read lazily, as a range partitioner's count waits for its sample. */
+  private readonly part: Partitioner;
+  /** Set instead of `part` when an executor revives the RDD from its plan. */
+  private readonly numPartitions: number | undefined;
 
   constructor(rdds: Array<RDD<[K, unknown]>>, partitioner: Partitioner) {
     const sc = rdds[0]!.sc;
@@ -37,12 +40,12 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
     super(sc, deps);
     this.parents = narrowParents;
     this.sources = sources;
-    this.numPartitions = partitioner.numPartitions;
+    this.part = partitioner;
     this.partitioner = partitioner;
   }
 
   getNumPartitions(): number {
-    return this.numPartitions;
+    return this.numPartitions ?? this.part.numPartitions;
   }
 
   compute(split: number, ctx: TaskContext): Iterable<[K, unknown[][]]> {
@@ -67,7 +70,7 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
   }
 
   override planArgs(): PlanArgs {
-    return this.planArgsWith({ sources: this.sources, numPartitions: this.numPartitions });
+    return this.planArgsWith({ sources: this.sources, numPartitions: this.getNumPartitions() });
   }
 
   static override revive(args: PlanArgs, parents: Array<RDD<unknown>>, env: ReviveEnv): RDD<unknown> {

@@ -17,7 +17,10 @@ export interface KeyOrdering {
 export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   static override planModule = import.meta.url;
   private readonly shuffleId: number;
-  private readonly numPartitions: number;
+  /** The partitioner on the driver; read lazily, as a range partitioner's count waits for its sample. */
+  private readonly part: Partitioner;
+  /** Set instead of `part` when an executor revives the RDD from its plan. */
+  private readonly numPartitions: number | undefined;
   private readonly aggregator: Aggregator<V, C> | undefined;
   private readonly mapSideCombine: boolean;
   private readonly keyOrdering: KeyOrdering | undefined;
@@ -33,7 +36,7 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
       new ShuffleDependency<K, V, C>(prev, shuffleId, partitioner, options.aggregator as Aggregator<V, C> | undefined, mapSideCombine),
     ]);
     this.shuffleId = shuffleId;
-    this.numPartitions = partitioner.numPartitions;
+    this.part = partitioner;
     this.partitioner = partitioner;
     this.aggregator = options.aggregator;
     this.mapSideCombine = mapSideCombine;
@@ -41,7 +44,7 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   }
 
   getNumPartitions(): number {
-    return this.numPartitions;
+    return this.numPartitions ?? this.part.numPartitions;
   }
 
   compute(split: number, ctx: TaskContext): Iterable<[K, C]> {
@@ -81,7 +84,7 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
     const agg = this.aggregator;
     return this.planArgsWith({
       shuffleId: this.shuffleId,
-      numPartitions: this.numPartitions,
+      numPartitions: this.getNumPartitions(),
       mapSideCombine: this.mapSideCombine,
       aggregator: agg && {
         createCombiner: b.fn(agg.createCombiner, "createCombiner"),

@@ -43,9 +43,8 @@ export class DAGScheduler {
     private readonly hooks: SchedulerHooks,
   ) {}
 
+  /** Call `prepareLineage` first: the partitions' count and the stages depend on it. */
   async runJob<R>(rdd: RDD<unknown>, op: ResultOpCall, partitions: number[], callSite: string): Promise<R[]> {
-    const preparing = this.driverPreparations(rdd);
-    if (preparing.length > 0) await Promise.all(preparing);
     const jobId = this.nextJobId++;
     this.activeJobs++;
     const parents = this.parentStages(rdd, jobId);
@@ -71,11 +70,17 @@ export class DAGScheduler {
   }
 
   /**
-   * Jobs some RDD in the lineage needs before its partitions can be computed (zipWithIndex counts
-   * its parent's partitions). Spark runs them when the RDD is created; dstream's transformations
-   * are synchronous, so they run here, before this job takes its id. Shuffles whose output already
-   * exists end the search: nothing above them will be computed.
+   * Runs the jobs some RDD in the lineage needs before its partitions can be counted or computed:
+   * zipWithIndex counts its parent's partitions, a range partitioner samples its shuffle's keys.
+   * Spark runs them when the RDD is created; dstream's transformations are synchronous, so they
+   * run before a job takes its id. Shuffles whose output already exists end the search: nothing
+   * above them will be computed.
    */
+  async prepareLineage(rdd: RDD<unknown>): Promise<void> {
+    const preparing = this.driverPreparations(rdd);
+    if (preparing.length > 0) await Promise.all(preparing);
+  }
+
   private driverPreparations(rdd: RDD<unknown>): Array<Promise<void>> {
     const out: Array<Promise<void>> = [];
     const visited = new Set<number>();
@@ -87,7 +92,12 @@ export class DAGScheduler {
       const p = (r as { driverPrepare?: () => Promise<void> | undefined }).driverPrepare?.();
       if (p) out.push(p);
       for (const dep of r.dependencies()) {
-        if (!(dep instanceof ShuffleDependency && this.tracker.isAvailable(dep.shuffleId))) stack.push(dep.rdd);
+        if (dep instanceof ShuffleDependency) {
+          if (this.tracker.isAvailable(dep.shuffleId)) continue;
+          const sampled = (dep.partitioner as { prepare?: () => Promise<void> | undefined }).prepare?.();
+          if (sampled) out.push(sampled);
+        }
+        stack.push(dep.rdd);
       }
     }
     return out;
@@ -138,9 +148,6 @@ export class DAGScheduler {
     stage.running ??= (async () => {
       try {
         await Promise.all(stage.parents.map((p) => this.ensureShuffleOutput(p)));
-        // A range partitioner samples its parent before any map task can place a key.
-        const part = stage.dep.partitioner as { prepare?: (parentPartitions: number) => Promise<void> };
-        if (part.prepare) await part.prepare(stage.rdd.getNumPartitions());
         await this.runStage(stage, this.tracker.missingMaps(shuffleId), (index, value) => {
           this.tracker.registerMapOutput(shuffleId, index, value as MapStatus);
         }, `${stage.rdd.creationSite}`);
@@ -189,6 +196,7 @@ export class DAGScheduler {
       const d = stage.dep;
       const shuffle: ShuffleWriteSpec = {
         shuffleId: d.shuffleId,
+        numPartitions: d.partitioner.numPartitions,
         partitioner: d.partitioner,
         aggregator: d.aggregator,
         mapSideCombine: d.mapSideCombine,
@@ -215,6 +223,7 @@ export class DAGScheduler {
         rdd,
         shuffle: {
           shuffleId: s.shuffleId,
+          numPartitions: s.numPartitions,
           partitioner: partitioner ?? { $partitioner: { kind: "hash", numPartitions: 1 } },
           aggregator: s.aggregator && {
             createCombiner: b.fn(s.aggregator.createCombiner, "createCombiner"),

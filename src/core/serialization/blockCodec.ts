@@ -1,14 +1,18 @@
 import { Packr } from "msgpackr";
+import { packLossless } from "./losslessForm.js";
 
 /**
  * Records cross threads as packed blocks, never one message per record (DESIGN §3).
  * msgpackr records keep repeated object shapes compact; a fresh Packr per block embeds
- * its structures, so any thread can unpack any block without shared state.
+ * its structures, so any thread can unpack any block without shared state. Values msgpack would
+ * alter (lone surrogates, -0) travel in a lossless form (losslessForm.ts).
  */
 const options = { useRecords: true, moreTypes: true, mapsAsObjects: false, structuredClone: false } as const;
 
+const pack = (v: unknown): Buffer => new Packr(options).pack(v);
+
 export function packRecords(records: readonly unknown[]): Uint8Array {
-  return new Packr(options).pack(records);
+  return packLossless(records, pack);
 }
 
 export function unpackRecords<T>(bytes: Uint8Array): T[] {
@@ -16,7 +20,7 @@ export function unpackRecords<T>(bytes: Uint8Array): T[] {
 }
 
 export function packValue(value: unknown): Uint8Array {
-  return new Packr(options).pack([value]);
+  return packLossless([value], pack);
 }
 
 export function unpackValue<T>(bytes: Uint8Array): T {

@@ -33,6 +33,10 @@ export class MapOutputTracker {
   registerMapOutput(shuffleId: number, mapId: number, status: MapStatus): void {
     const s = this.shuffles.get(shuffleId);
     if (!s) throw new Error(`MapOutputTracker: shuffle ${shuffleId} was never registered`);
+    // A reducer reads one list per map task, so a map task must write every reduce partition's.
+    if (status.blocks.length !== s.numReduce) {
+      throw new Error(`MapOutputTracker: map task ${mapId} of shuffle ${shuffleId} wrote ${status.blocks.length} reduce partitions, expected ${s.numReduce}`);
+    }
     s.statuses[mapId] = status;
     status.blocks.forEach((list, reduce) =>
       list.forEach((ref, index) => {
@@ -84,7 +88,9 @@ export class MapOutputTracker {
     const out: BlockRef[] = [];
     for (const st of s.statuses) {
       if (!st) throw new Error(`MapOutputTracker: shuffle ${shuffleId} is missing map outputs`);
-      out.push(...st.blocks[reduceId]!);
+      const list = st.blocks[reduceId];
+      if (!list) throw new Error(`MapOutputTracker: shuffle ${shuffleId} has no reduce partition ${reduceId}`);
+      out.push(...list);
     }
     return out;
   }

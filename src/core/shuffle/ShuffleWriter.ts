@@ -14,6 +14,8 @@ export interface MapStatus {
 
 export interface ShuffleWriteSpec {
   shuffleId: number;
+  /** Reduce partitions, as the driver registered them: one block list each, empty or not. */
+  numPartitions: number;
   partitioner: Partitioner;
   aggregator: Aggregator<unknown, unknown> | undefined;
   mapSideCombine: boolean;
@@ -28,7 +30,7 @@ const SPILL_THRESHOLD = 1 << 20;
  * goes to shared memory (for other threads); otherwise blocks keep the objects as they are.
  */
 export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext, spec: ShuffleWriteSpec, packed: boolean): MapStatus {
-  const n = spec.partitioner.numPartitions;
+  const n = spec.numPartitions;
   const blocks: BlockRef[][] = Array.from({ length: n }, () => []);
   let records = 0;
   let bytes = 0;
@@ -57,7 +59,9 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
     };
     rdd.pushTo(split, ctx, (kv) => {
       const [k, v] = pairOf(kv);
-      if (typeof k === "object" && k !== null) {
+      // A native Map files -0 under 0 and reports 0; KeyMap reports the key first seen, as the
+      // reduce side does, so a -0 key comes out as -0 however the shuffle runs.
+      if ((typeof k === "object" && k !== null) || k === 0) {
         composite.update(k, () => createCombiner(v), (c) => mergeValue(c, v));
         if (composite.size >= SPILL_THRESHOLD) flush();
         return;

@@ -2,15 +2,15 @@
  * How dstream prints an element in `print()`, `saveAsTextFile` and friends: Scala's `toString`
  * for values with a JVM twin, so output lines look like Spark's.
  *
- * Arrays are the ambiguous case, since dstream tuples are arrays. The rule:
- * - A top-level array of length 2..22 is a tuple: `["a", 1]` prints `(a,1)`.
- * - Any nested array (inside a tuple, list, Map or Set) of length exactly 2 whose first element
- *   is not an array is a tuple too: `[["a", 1], 2]` prints `((a,1),2)`.
- * - Every other array is a list and prints `[1, 2, 3]`: top-level arrays of length 0, 1 or
- *   more than 22, and nested arrays of any other shape (`["k", [1, 2, 3]]` prints
- *   `(k,[1, 2, 3])`, `["k", [[1, 2]]]` prints `(k,[(1,2)])`).
- * Consequence to be aware of: a nested two-element list of non-arrays, e.g. a `groupByKey`
- * value with exactly two elements, prints as a tuple: `["k", [1, 2]]` prints `(k,(1,2))`.
+ * Arrays are the ambiguous case, since dstream tuples are arrays. The rule is the same at every
+ * nesting level (top level, inside tuples, lists, Maps and Sets), so an array prints the same
+ * wherever it sits:
+ * - an array of exactly two elements is a pair, the tuple every key-value operation takes, and
+ *   prints as Scala prints a Tuple2: `["a", 1]` is `(a,1)`, `["k", [1, 2]]` is `(k,(1,2))`,
+ *   `[["a", 1], 2]` is `((a,1),2)`;
+ * - every other array is a list: `[1, 2, 3]`, `[]`, `[5]`, `["k", [1, 2, 3]]` is `(k,[1, 2, 3])`.
+ * So a two-element list (a `groupByKey` value with two values) prints as a pair, and a wider
+ * tuple as a list; format those yourself where the difference matters.
  *
  * Other values:
  * - strings raw (no quotes, also inside tuples), `null` as `null`, `undefined` as `None`;
@@ -21,33 +21,15 @@
  * - other objects as JSON (bigints inside as strings).
  */
 export function sparkString(value: unknown): string {
-  if (Array.isArray(value)) {
-    return value.length >= 2 && value.length <= 22 ? tupleString(value) : listString(value);
-  }
+  if (Array.isArray(value)) return value.length === 2 ? `(${sparkString(value[0])},${sparkString(value[1])})` : listString(value);
   return scalarString(value);
-}
-
-function nestedString(value: unknown): string {
-  if (Array.isArray(value)) {
-    return value.length === 2 && !Array.isArray(value[0]) ? tupleString(value) : listString(value);
-  }
-  return scalarString(value);
-}
-
-function tupleString(t: readonly unknown[]): string {
-  let out = "(";
-  for (let i = 0; i < t.length; i++) {
-    if (i > 0) out += ",";
-    out += nestedString(t[i]);
-  }
-  return out + ")";
 }
 
 function listString(a: ArrayLike<unknown>): string {
   let out = "[";
   for (let i = 0; i < a.length; i++) {
     if (i > 0) out += ", ";
-    out += nestedString(a[i]);
+    out += sparkString(a[i]);
   }
   return out + "]";
 }
@@ -71,12 +53,12 @@ function scalarString(value: unknown): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (value instanceof Map) {
     const parts: string[] = [];
-    for (const [k, v] of value) parts.push(`${nestedString(k)} -> ${nestedString(v)}`);
+    for (const [k, v] of value) parts.push(`${sparkString(k)} -> ${sparkString(v)}`);
     return `Map(${parts.join(", ")})`;
   }
   if (value instanceof Set) {
     const parts: string[] = [];
-    for (const e of value) parts.push(nestedString(e));
+    for (const e of value) parts.push(sparkString(e));
     return `Set(${parts.join(", ")})`;
   }
   if (ArrayBuffer.isView(value)) {

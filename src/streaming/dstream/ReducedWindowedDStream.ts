@@ -62,9 +62,13 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     const parentSlide = this.parent.slideDuration;
     const currentWindow = new Interval(validTime.minus(this.windowDuration).plus(parentSlide), validTime);
     const previousWindow = currentWindow.minus(this.slide);
-    // Batches that left the window since the previous one, and batches that entered it.
-    const oldRDDs = this.reducedStream.slice(previousWindow.beginTime, currentWindow.beginTime.minus(parentSlide));
-    const newRDDs = this.reducedStream.slice(previousWindow.endTime.plus(parentSlide), currentWindow.endTime);
+    // Batches that left the window since the previous one, and batches that entered it. Spark
+    // takes (previous begin, current begin) and (previous end, current end]; when the window is
+    // shorter than the slide those ranges also hold the batches between the two windows, which
+    // then count for keys the previous window lacks. Neither range reaches past its window here,
+    // which changes nothing when the window is at least the slide.
+    const oldRDDs = this.reducedStream.slice(previousWindow.beginTime, currentWindow.beginTime.minus(parentSlide).min(previousWindow.endTime));
+    const newRDDs = this.reducedStream.slice(previousWindow.endTime.plus(parentSlide).max(currentWindow.beginTime), currentWindow.endTime);
     const previousWindowRDD = this.getOrCompute(previousWindow.endTime) ?? this.ssc.sparkContext.parallelize<[K, V]>([]);
     const all = [previousWindowRDD, ...oldRDDs, ...newRDDs] as Array<RDD<[K, unknown]>>;
     const cogrouped = new CoGroupedRDD<K>(all, this.partitioner);

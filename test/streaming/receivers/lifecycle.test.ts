@@ -53,6 +53,20 @@ for (const master of MASTERS) {
       });
     });
 
+    test("received blocks keep lone surrogates and -0", async () => {
+      await withStreaming(sc(), async ({ ssc, clock }) => {
+        const receiver = new HandReceiver<unknown>();
+        const out = await collectEach<unknown>(ssc.receiverStream(receiver).map((x) => x));
+        ssc.start();
+        receiver.store("\ud83d2");
+        receiver.store(-0);
+        await clock.advance(1000);
+        await receiver.store(["a\udc00b", `${"x".repeat(80)}\ud800`, { k: "\udfff", z: -0 }]);
+        await clock.advance(1000);
+        assert.deepStrictEqual(out, [["\ud83d2", -0], ["a\udc00b", `${"x".repeat(80)}\ud800`, { k: "\udfff", z: -0 }]]);
+      });
+    });
+
     test("listeners see the receiver start, then stop when the context stops", async () => {
       const receiver = new HandReceiver();
       let events: ReturnType<typeof recordReceiverEvents> = [];

@@ -35,6 +35,7 @@ proto.count = async function (this: Any) {
 proto.take = async function (this: Any, num: number) {
   if (typeof num !== "number" || !Number.isInteger(num)) throw new TypeError(`take: num must be an integer, got ${String(num)}`);
   const buf: unknown[] = [];
+  await this.sc.prepareLineage(this);
   const total = this.getNumPartitions();
   const scaleUp = Math.max(this.sc.conf.getInt("spark.rdd.limit.scaleUpFactor", 4), 2);
   let scanned = 0;
@@ -59,6 +60,7 @@ proto.first = async function (this: Any) {
   return r[0];
 };
 proto.isEmpty = async function (this: Any) {
+  await this.sc.prepareLineage(this);
   return this.getNumPartitions() === 0 || (await this.take(1)).length === 0;
 };
 proto.takeOrdered = async function (this: Any, num: number, ordering?: Fn) {

@@ -85,7 +85,10 @@ proto.partitionBy = function (this: Pairs, part: Partitioner | number) {
 
 function rangePartitioner(rdd: Pairs, partitions: number, ascending: boolean, keyfunc?: Fn): SampledRangePartitioner<unknown> {
   const ordering = keyfunc ? (a: unknown, b: unknown) => compareByKey(keyfunc, a, b) : undefined;
-  return new SampledRangePartitioner(partitions, ascending, async (perPartition) => {
+  return new SampledRangePartitioner(partitions, ascending, async (sampleSizeFor) => {
+    // The parent's partition count may itself come from a sampling job (a sort of a sort).
+    await rdd.sc.prepareLineage(rdd as RDD<unknown>);
+    const perPartition = sampleSizeFor(rdd.getNumPartitions());
     // Spark seeds each partition's reservoir from the RDD id and the partition index.
     return rdd.sc.runJob<PartitionSketch<unknown>>(rdd as RDD<unknown>, { name: "sampleKeys", args: [perPartition, rdd.id] });
   }, ordering);
