@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what dstream and its tests need on a fresh Debian machine, and starts the services the
-# tests use. Safe to run again: each step is skipped when it is already done.
+# tests use. Safe to run again: each step is skipped when it is already done, so `npm test` runs it
+# first (scripts/test.sh, with --skip-npm: npm ci has run by then).
+#
+#   bash scripts/install.sh [--skip-npm]
 #
 #   Debian packages   Maven and a JDK, for the Kafka broker (scripts/kafka.sh)
 #   npm ci            only when package.json or package-lock.json changed since the last install
@@ -9,6 +12,18 @@
 #                     (KAFKA_BOOTSTRAP overrides the address)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+skip_npm=false
+for arg in "$@"; do
+  case "$arg" in
+    --skip-npm) skip_npm=true ;;
+    *) echo "usage: $0 [--skip-npm]" >&2; exit 2 ;;
+  esac
+done
+
+# The servers the tests use, each started by `bash scripts/<name>.sh start` (idempotent). A new
+# one is a script of that shape plus its name here.
+servers=(kafka)
 
 say() { echo "install.sh: $*" >&2; }
 
@@ -30,7 +45,9 @@ fi
 # npm ci wipes node_modules and reinstalls, so it only runs when the dependencies changed.
 stamp=node_modules/.dstream-install-stamp
 want="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+if $skip_npm; then
+  [[ -d node_modules ]] || { say "node_modules is missing: run npm ci first"; exit 1; }
+elif [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   say "node_modules is up to date"
 else
   npm ci --no-audit --no-fund
@@ -40,4 +57,6 @@ fi
 # Debian's chromium, for the web UI's real-browser test.
 bash scripts/install-browser.sh
 
-bash scripts/kafka.sh start
+for server in "${servers[@]}"; do
+  bash "scripts/$server.sh" start
+done

@@ -12,6 +12,8 @@ export { Broadcast } from "./core/Broadcast.js";
 export { AccumulatorV2, LongAccumulator, DoubleAccumulator, CollectionAccumulator } from "./core/Accumulator.js";
 export { StatCounter } from "./core/util/StatCounter.js";
 export { TaskContext } from "./core/scheduler/TaskContext.js";
+/** False in executor threads, which may re-import the application module: guards driver-only top-level code. */
+export { isDriver } from "./core/closure/executorMode.js";
 /** For connectors: close an executor's cached clients when it stops. */
 export { addExecutorShutdownHook } from "./core/executor/executorShutdown.js";
 export type { RDDInfo, SparkListener, StageInfo, TaskInfo } from "./core/scheduler/SparkListener.js";

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { SparkConf } from "./SparkConf.js";
 import { parseMaster } from "./master.js";
 import { IllegalStateException, SparkException } from "./errors.js";
@@ -27,7 +27,8 @@ import type { ResultOpCall } from "./scheduler/resultOps.js";
 import { MapOutputTracker } from "./shuffle/MapOutputTracker.js";
 import { BlockManagerMaster } from "./storage/BlockManagerMaster.js";
 import { packValue, toShared } from "./serialization/blockCodec.js";
-import { isExecutorMode, registerUserFunction, sealFunctionRegistry } from "./closure/index.js";
+import { isExecutorMode, registerUserFunction, sealFunctionRegistry, userFunctionId } from "./closure/index.js";
+import type { ShipFailure } from "./executor/PlanBuilder.js";
 import { ContextPluginRegistry, type ContextPlugin } from "./plugin/ContextPluginRegistry.js";
 import { applySubmitDefaults } from "./submitDefaults.js";
 
@@ -70,6 +71,11 @@ export class SparkContext {
   private readonly workers: WorkerExecutor[] = [];
   private readonly workersReady: Promise<void>;
   private readonly registries = new Map<string, Map<number, string>>();
+  /** The application module executors may reload; undefined when reload is off or impossible. */
+  private readonly reloadUrl: string | undefined;
+  /** Set once the executors were asked to reload it: at most once per application. */
+  private moduleReload: Promise<void> | undefined;
+  private moduleReloaded = false;
   private readonly taskScheduler: TaskScheduler;
   private readonly tracker: MapOutputTracker;
   readonly dagScheduler: DAGScheduler;
@@ -117,6 +123,7 @@ export class SparkContext {
     this.driverExecutor = new LocalExecutor(join(this.localDir, "driver"), storageMemory);
     this.tracker = new MapOutputTracker(join(this.localDir, "shuffle"), c.getSizeAsBytes("dstream.shuffle.memoryLimit", "512m"));
     this.workerCount = threads > 1 && !this.executorMode ? threads : 0;
+    this.reloadUrl = this.workerCount > 0 ? this.reloadEntry() : undefined;
     for (let i = 0; i < this.workerCount; i++) this.workers.push(this.spawnWorker(storageMemory));
     if (this.workerCount > 0) {
       this.driverExecutor.fetchRemoteBlock = (rddId, split) => {
@@ -131,6 +138,7 @@ export class SparkContext {
     this.dagScheduler = new DAGScheduler(this.tracker, this.taskScheduler, this.listenerBus, {
       maxFailures,
       moduleAllowed: this.workerCount > 0 ? (id, hash) => this.moduleAllowed(id, hash) : undefined,
+      reloadModuleFor: this.reloadUrl !== undefined ? (failures) => this.reloadModuleFor(failures) : undefined,
       mergeAccumulators: (updates) => {
         for (const u of updates) this.accumulators.get(u.id)?.mergeUpdate(u.value);
       },
@@ -169,7 +177,8 @@ export class SparkContext {
         executorId: id,
         localDir: join(this.localDir, `executor-${id}`),
         storageMemory,
-        entry: this.reloadEntry(),
+        entry: this.reloadUrl,
+        reloadAtStart: this.moduleReload !== undefined,
         entryReadyTimeoutMs: this.conf.getTimeAsMs("dstream.executor.reloadTimeout", "10s"),
       },
       (lost, reason) => this.replaceWorker(lost, reason, storageMemory),
@@ -204,6 +213,33 @@ export class SparkContext {
     if (!script || !existsSync(script) || !/\.(c|m)?(j|t)s$/.test(script)) return undefined;
     if (mode === "auto" && process.env.NODE_TEST_CONTEXT) return undefined;
     return pathToFileURL(resolve(script)).href;
+  }
+
+  /**
+   * Reloading runs the application's top-level code again in every executor, so it happens only
+   * when a stage needs a function that cannot travel by source or with captured values, and only
+   * once. Resolves true when the executors have just reloaded and the plan is worth building again.
+   */
+  private async reloadModuleFor(failures: readonly ShipFailure[]): Promise<boolean> {
+    const needed = failures.find((f) => typeof f.key === "function" && userFunctionId(f.key) !== undefined);
+    if (needed === undefined || this.reloadUrl === undefined) return false;
+    if (this.moduleReload === undefined) {
+      const where = needed.location ? ` at ${needed.location}` : "";
+      logger().warn(
+        `Reloading the application module ${fileURLToPath(this.reloadUrl)} in each executor, for the ${needed.what}${where}: it cannot be sent by its source: ${needed.reason}. ` +
+          "The module's top-level code runs again in every executor: put code that must run once (writing files, creating topics, producing records) " +
+          "inside `if (isDriver()) { ... }` or after the first action or ssc.start(). To avoid the reload, let the function capture only plain data or sc.broadcast(...) values; " +
+          "with spark.executor.reloadModule=false such a stage runs on the driver thread instead.",
+      );
+      this.moduleReload = Promise.all(this.workers.map((w) => w.reload().then((reg) => void this.registries.set(w.id, new Map(reg))))).then(() => {
+        this.moduleReloaded = true;
+      });
+    } else if (this.moduleReloaded) {
+      // The plan was built after the reload: the function is not one the executors registered.
+      return false;
+    }
+    await this.moduleReload;
+    return true;
   }
 
   private moduleAllowed(id: number, sourceHash: string): boolean {

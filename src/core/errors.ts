@@ -2,6 +2,7 @@
  * Error classes named after the JVM exceptions Spark throws, so that messages and
  * `instanceof` checks port from Spark code and Spark's documentation unchanged.
  */
+import { mapShippedFrames } from "./closure/shippedScript.js";
 export class SparkException extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -54,10 +55,13 @@ export function describeError(e: unknown): ErrorDescription {
   return { name: "Error", message: String(e) };
 }
 
-/** Rebuilds an error that was thrown on another thread, keeping its class name and remote stack. */
+/**
+ * Rebuilds an error that was thrown on another thread, keeping its class name and remote stack,
+ * with the frames of shipped functions pointing at the user's code.
+ */
 export function reviveError(d: ErrorDescription): Error {
   const e = new Error(d.message);
   e.name = d.name;
-  if (d.stack) e.stack = d.stack;
+  if (d.stack) e.stack = mapShippedFrames(d.stack);
   return e;
 }

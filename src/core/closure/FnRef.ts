@@ -47,9 +47,22 @@ export interface ShippedEnv {
   readonly values: EncodedValue[];
 }
 
+/**
+ * Where the function stood on the driver: `source.slice(start)` began at `line`:`column`
+ * (0-based) of the script V8 compiled from `url` (generated code, before any source map). An
+ * executor compiles the revived text at the same position, so a stack trace from it names the
+ * user's file, and the driver maps it back through its source map (see errors.ts).
+ */
+export interface SourcePosition {
+  readonly url: string;
+  readonly line: number;
+  readonly column: number;
+  readonly start: number;
+}
+
 export type FnRef =
   /** `source` is an expression that evaluates to the function. */
-  | { readonly kind: "source"; readonly source: string; readonly env?: ShippedEnv }
+  | { readonly kind: "source"; readonly source: string; readonly env?: ShippedEnv; readonly at?: SourcePosition }
   /** The executor has the function from re-importing the application module. */
   | { readonly kind: "module"; readonly id: number; readonly sourceHash: string };
 

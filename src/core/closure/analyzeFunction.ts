@@ -19,6 +19,13 @@ export interface FunctionAnalysis {
    * that points to accumulators.
    */
   readonly assignedFreeVariables: readonly string[];
+  /**
+   * Where the function's own text (its toString) starts in `source`, and where in that text V8's
+   * function position points (the parameter list, except for arrows): lets an executor place the
+   * revived text at its original line and column. Undefined when `source` rearranges the text.
+   */
+  readonly textStart?: number;
+  readonly positionOffset?: number;
   /** Why the function is not `shippableBySource`. */
   readonly reason?: string;
   readonly usesThis: boolean;
@@ -78,6 +85,7 @@ function analyze(fn: Function): FunctionAnalysis {
   return result({
     recreatable: blockers.length === 0,
     source: parsed.source,
+    ...(parsed.textStart !== undefined ? { textStart: parsed.textStart, positionOffset: parsed.positionOffset } : {}),
     free,
     reason: blockers.length > 0 ? blockers.join(", ") : undefined,
     usesThis: report.usesThis,
@@ -95,6 +103,8 @@ function result(r: {
   usesArguments?: boolean;
   isNative?: boolean;
   assigned?: string[];
+  textStart?: number;
+  positionOffset?: number;
 }): FunctionAnalysis {
   const globals: string[] = [];
   const freeVariables: string[] = [];
@@ -112,6 +122,7 @@ function result(r: {
     globals,
     assignedFreeVariables: (r.assigned ?? []).filter((n) => freeVariables.includes(n)),
     ...(reason !== undefined ? { reason } : {}),
+    ...(r.textStart !== undefined ? { textStart: r.textStart, positionOffset: r.positionOffset ?? 0 } : {}),
     usesThis: r.usesThis ?? false,
     usesArguments: r.usesArguments ?? false,
     isNative: r.isNative ?? false,
@@ -133,7 +144,9 @@ function unshippable(reason: string, extra: { isNative?: boolean } = {}): Functi
   };
 }
 
-type Parsed = { node: FunctionNode; source: string; named: boolean } | { reason: string };
+type Parsed =
+  | { node: FunctionNode; source: string; named: boolean; textStart?: number; positionOffset?: number }
+  | { reason: string };
 
 /**
  * Turns any function's toString into an expression source. Arrows and
@@ -156,7 +169,8 @@ function parseFunction(text: string, fn: Function): Parsed {
       // esbuild/tsx's `__name` preserves inferred names such as `h` in `const h = x => x`; do the same.
       const named = typeof fn.name === "string" && fn.name !== natural;
       const source = named ? `${NAME_HELPER}(${text}, ${JSON.stringify(fn.name)})` : text;
-      return { node: e, source, named };
+      const textStart = named ? NAME_HELPER.length + 1 : 0;
+      return { node: e, source, named, textStart, positionOffset: e.type === "ArrowFunctionExpression" ? 0 : Math.max(0, text.indexOf("(")) };
     }
     if (whole && e.type === "ClassExpression") return { reason: "is a class constructor" };
   } catch (err) {

@@ -184,31 +184,46 @@ function scriptUrl(scriptId: string): string | undefined {
   return scriptUrls.get(scriptId);
 }
 
-const locations = new WeakMap<Function, string | undefined>();
+/** A position in the script V8 compiled (0-based), before any source map. */
+export interface ScriptPosition {
+  readonly url: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+const positions = new WeakMap<Function, ScriptPosition | null>();
+
+/**
+ * Where V8 has `fn`'s definition: the start of an arrow function, the parameter list of any
+ * other. Undefined for natives, eval'd code or without an inspector. The first call enables the
+ * debugger briefly to learn script URLs; each function is asked once.
+ */
+export function functionPosition(fn: Function): ScriptPosition | undefined {
+  let pos = positions.get(fn);
+  if (pos === undefined) {
+    try {
+      pos = withRemote(fn, (functionId) => {
+        const p = properties(functionId).internalProperties?.find((x) => x.name === "[[FunctionLocation]]");
+        const where = p?.value?.value as { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
+        if (where === undefined) return null;
+        const url = scriptUrl(where.scriptId);
+        return url === undefined || url === "" ? null : { url, line: where.lineNumber, column: where.columnNumber };
+      });
+    } catch {
+      pos = null;
+    }
+    positions.set(fn, pos);
+  }
+  return pos ?? undefined;
+}
 
 /**
  * Best-effort `file:line` of `fn`'s definition, mapped through the source map
- * when Node has one (tsx registers them). Undefined for natives or when the
- * inspector is unavailable. Meant for the failure path: the first call
- * enables the debugger briefly to learn script URLs.
+ * when Node has one (tsx registers them). Meant for messages.
  */
 export function functionLocation(fn: Function): string | undefined {
-  if (locations.has(fn)) return locations.get(fn);
-  let loc: string | undefined;
-  try {
-    loc = withRemote(fn, (functionId) => {
-      const p = properties(functionId).internalProperties?.find((x) => x.name === "[[FunctionLocation]]");
-      const where = p?.value?.value as { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
-      if (where === undefined) return undefined;
-      const url = scriptUrl(where.scriptId);
-      if (url === undefined || url === "") return undefined;
-      return mapLocation(url, where.lineNumber, where.columnNumber);
-    });
-  } catch {
-    loc = undefined;
-  }
-  locations.set(fn, loc);
-  return loc;
+  const p = functionPosition(fn);
+  return p === undefined ? undefined : mapLocation(p.url, p.line, p.column);
 }
 
 function mapLocation(url: string, line: number, column: number): string {

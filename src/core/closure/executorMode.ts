@@ -15,3 +15,14 @@ export function isExecutorMode(): boolean {
 export function setExecutorMode(on: boolean): void {
   g[KEY] = on;
 }
+
+/**
+ * True in the driver's thread; false in every executor thread, including while an executor
+ * re-imports the application module. Guard top-level code that must run once per application
+ * (writing files, creating topics, producing records) with it. Tasks that `local[1]` (or the
+ * driver fallback) runs in the driver's own thread see true, as Spark's local-mode tasks run
+ * inside the driver.
+ */
+export function isDriver(): boolean {
+  return !isExecutorMode();
+}

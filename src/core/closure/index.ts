@@ -1,6 +1,6 @@
 export { analyzeFunction, type FunctionAnalysis } from "./analyzeFunction.js";
 export { captureFreeVariables, functionLocation } from "./captureScope.js";
-export { isExecutorMode, setExecutorMode } from "./executorMode.js";
+export { isDriver, isExecutorMode, setExecutorMode } from "./executorMode.js";
 export {
   SHIP,
   type EncodedValue,

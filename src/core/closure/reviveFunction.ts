@@ -2,8 +2,10 @@
  * Executor side: turns a FnRef back into a function. Deliberately free of the
  * inspector and the parser, which only the driver needs.
  */
+import { compileFunction } from "node:vm";
 import { decodeValue, type DecodeContext } from "./envCodec.js";
-import type { FnRef, HandleRevivers } from "./FnRef.js";
+import type { FnRef, HandleRevivers, SourcePosition } from "./FnRef.js";
+import { SHIPPED_SCRIPT } from "./shippedScript.js";
 import { registeredFunction, sourceHash } from "./functionRegistry.js";
 
 /** The esbuild/tsx `keepNames` helper that tsx-compiled sources call, and that name-preserving sources use. */
@@ -26,11 +28,14 @@ export function reviveFunction(ref: FnRef, handles: HandleRevivers): Function {
 function revive(ref: FnRef, ctx: DecodeContext): Function {
   if (ref.kind === "module") return fromRegistry(ref.id, ref.sourceHash);
   const env = ref.env;
+  // The same text at another place is another function as far as stack traces go.
+  const where = ref.at ? `\0${ref.at.url}:${ref.at.line}:${ref.at.column}` : "";
   if (env === undefined || env.names.length === 0) {
-    let fn = bySource.get(ref.source);
+    const key = ref.source + where;
+    let fn = bySource.get(key);
     if (fn === undefined) {
-      fn = compile(ref.source, [], [])(nameHelper);
-      bySource.set(ref.source, fn);
+      fn = compile(ref.source, [], [], ref.at)(nameHelper);
+      bySource.set(key, fn);
     }
     return fn;
   }
@@ -46,23 +51,27 @@ function revive(ref: FnRef, ctx: DecodeContext): Function {
       args.push(decodeValue(e, ctx));
     }
   });
-  const key = `${ref.source}\0${params.join(",")}\0${selfNames.join(",")}`;
+  const key = `${ref.source}\0${params.join(",")}\0${selfNames.join(",")}${where}`;
   let factory = factories.get(key);
   if (factory === undefined) {
-    factory = compile(ref.source, params, selfNames);
+    factory = compile(ref.source, params, selfNames, ref.at);
     factories.set(key, factory);
   }
   return factory(...args, nameHelper);
 }
 
-function compile(source: string, params: string[], selfNames: string[]): Factory {
+function compile(source: string, params: string[], selfNames: string[], at: SourcePosition | undefined): Factory {
   // Self references become a `let` the function closes over, assigned before anyone can call it.
-  const body =
-    selfNames.length === 0
-      ? `"use strict";\nreturn (${source}\n);`
-      : `"use strict";\nlet ${selfNames.join(", ")};\n${selfNames.join(" = ")} = (${source}\n);\nreturn ${selfNames[0]};`;
+  const open = selfNames.length === 0 ? "return (" : `let ${selfNames.join(", ")};\n${selfNames.join(" = ")} = (`;
+  const close = selfNames.length === 0 ? "\n);" : `\n);\nreturn ${selfNames[0]};`;
   try {
-    return new Function(...params, "__name", body) as Factory;
+    if (at === undefined) return new Function(...params, "__name", `"use strict";\n${open}${source}${close}`) as Factory;
+    // The function's text goes on a line of its own, indented to its original column, and the
+    // script is numbered so that line is its original one: positions in a stack trace are the
+    // driver's. The name marks the frames for the driver to map (it holds the source maps).
+    const head = `"use strict";${open.replace(/\n/g, " ")}${source.slice(0, at.start)}`;
+    const body = `${head}\n${" ".repeat(at.column)}${source.slice(at.start)}${close}`;
+    return compileFunction(body, [...params, "__name"], { filename: SHIPPED_SCRIPT + at.url, lineOffset: at.line - 1 }) as Factory;
   } catch (err) {
     throw new Error(`cannot revive shipped function: ${err instanceof Error ? err.message : String(err)}\nsource: ${source}`);
   }

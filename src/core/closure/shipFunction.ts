@@ -1,7 +1,7 @@
 import { analyzeFunction, type FunctionAnalysis } from "./analyzeFunction.js";
-import { captureFreeVariables, functionLocation, namesInClosure } from "./captureScope.js";
+import { captureFreeVariables, functionLocation, functionPosition, namesInClosure } from "./captureScope.js";
 import { EnvEncoder, UnshippableValue } from "./envCodec.js";
-import type { EncodedValue, FnRef, ShipOptions, ShipResult } from "./FnRef.js";
+import type { EncodedValue, FnRef, ShipOptions, ShipResult, ShippedEnv, SourcePosition } from "./FnRef.js";
 import { sourceHash, userFunctionId } from "./functionRegistry.js";
 import { NAME_HELPER, standardGlobalPath } from "./globals.js";
 
@@ -31,6 +31,20 @@ function shadowedGlobals(fn: Function, a: FunctionAnalysis): readonly string[] {
   return s;
 }
 
+/** Where `fn`'s text starts in its script, when the revived source keeps that text whole. */
+function positionOf(fn: Function, a: FunctionAnalysis): SourcePosition | undefined {
+  if (a.textStart === undefined) return undefined;
+  const p = functionPosition(fn);
+  const offset = a.positionOffset ?? 0;
+  if (p === undefined || offset > p.column || a.source.slice(a.textStart, a.textStart + offset).includes("\n")) return undefined;
+  return { url: p.url, line: p.line, column: p.column - offset, start: a.textStart };
+}
+
+function bySource(fn: Function, a: FunctionAnalysis, env?: ShippedEnv): { ok: true; ref: FnRef } {
+  const at = positionOf(fn, a);
+  return { ok: true, ref: { kind: "source", source: a.source, ...(env ? { env } : {}), ...(at ? { at } : {}) } };
+}
+
 /**
  * Decides how `fn` reaches an executor, in order: by source when it has no
  * free variables; by module id when `opts.allowModule` confirms the executors
@@ -41,7 +55,7 @@ function shadowedGlobals(fn: Function, a: FunctionAnalysis): readonly string[] {
 export function shipFunction(fn: Function, opts: ShipOptions = {}): ShipResult {
   // The common case (`l => l.split(" ")`) needs no capture machinery at all.
   const a = analyzeFunction(fn);
-  if (a.shippableBySource && shadowedGlobals(fn, a).length === 0) return { ok: true, ref: { kind: "source", source: a.source } };
+  if (a.shippableBySource && shadowedGlobals(fn, a).length === 0) return bySource(fn, a);
   const r = new Shipper(opts).ship(fn);
   if (r.ok) return r;
   const location = functionLocation(fn);
@@ -61,7 +75,7 @@ class Shipper {
     if (a.recreatable) {
       const shadowed = shadowedGlobals(fn, a);
       if (shadowed.length > 0) free = [...free, ...shadowed];
-      if (free.length === 0) return { ok: true, ref: { kind: "source", source: a.source } };
+      if (free.length === 0) return bySource(fn, a);
     }
     const id = userFunctionId(fn);
     if (id !== undefined && this.opts.allowModule !== undefined) {
@@ -103,6 +117,6 @@ class Shipper {
     } finally {
       this.stack.pop();
     }
-    return { ok: true, ref: { kind: "source", source: a.source, env: { names, values: encoded } } };
+    return bySource(fn, a, { names, values: encoded });
   }
 }

@@ -36,6 +36,7 @@ export class WorkerExecutor {
   private onStopped: (() => void) | undefined;
   private readonly blockRequests = new Map<number, (packed: Uint8Array | undefined) => void>();
   private nextBlockRequest = 0;
+  private reloading: ((r: Array<[number, string]>) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -53,6 +54,11 @@ export class WorkerExecutor {
         case "ready":
           if (this.pending.size === 0) this.worker.unref();
           resolveReady(msg.registry);
+          break;
+        case "reloaded":
+          this.reloading?.(msg.registry);
+          this.reloading = undefined;
+          this.unrefIfIdle();
           break;
         case "fatal":
           logger().warn(msg.error);
@@ -83,6 +89,8 @@ export class WorkerExecutor {
       if (!this.alive) return;
       this.alive = false;
       resolveReady([]);
+      this.reloading?.([]);
+      this.reloading = undefined;
       for (const p of this.pending.values()) p.reject(new ExecutorLostError(this.id, reason));
       this.pending.clear();
       this.dropBlockRequests();
@@ -102,6 +110,16 @@ export class WorkerExecutor {
     });
   }
 
+  /** Has the executor import the application module; resolves with the functions it registered. */
+  reload(): Promise<Array<[number, string]>> {
+    if (!this.alive) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      this.reloading = resolve;
+      this.worker.ref();
+      this.worker.postMessage({ type: "reload" } satisfies DriverToWorker);
+    });
+  }
+
   /** A partition this executor cached, or undefined when it does not have it (any more). */
   fetchBlock(rddId: number, split: number): Promise<unknown[] | undefined> {
     if (!this.alive) return Promise.resolve(undefined);
@@ -114,7 +132,7 @@ export class WorkerExecutor {
   }
 
   private unrefIfIdle(): void {
-    if (this.pending.size === 0 && this.blockRequests.size === 0 && !this.stopping) this.worker.unref();
+    if (this.pending.size === 0 && this.blockRequests.size === 0 && !this.reloading && !this.stopping) this.worker.unref();
   }
 
   private dropBlockRequests(): void {

@@ -18,10 +18,13 @@ import { runExecutorShutdownHooks } from "./executorShutdown.js";
 import type { DriverToWorker, ExecutorWorkerData, StagePlan, WorkerToDriver } from "./messages.js";
 import type { Aggregator } from "../rdd/Dependency.js";
 import type { Partitioner } from "../partitioner/Partitioner.js";
-import { setExecutorMode, registrySnapshot } from "../closure/index.js";
+import { setExecutorMode, registrySnapshot, resetFunctionRegistry } from "../closure/index.js";
 import { awaitExecutorGraph } from "./executorModeSignal.js";
 
 const data = workerData as ExecutorWorkerData;
+// An executor thread is never the driver: isDriver() is false here, and a SparkContext or
+// StreamingContext built in this thread (by the reloaded application) starts nothing.
+setExecutorMode(true);
 const port = parentPort!;
 const broadcasts = new BroadcastStore();
 const blockManager = new BlockManager(data.executorId, data.localDir, data.storageMemory);
@@ -130,6 +133,9 @@ port.on("message", (msg: DriverToWorker) => {
       }
       break;
     }
+    case "reload":
+      queue = queue.then(async () => post({ type: "reloaded", registry: await reloadEntry() }));
+      break;
     case "dropStage":
       stages.delete(msg.key);
       break;
@@ -144,18 +150,30 @@ port.on("message", (msg: DriverToWorker) => {
   }
 });
 
-async function start(): Promise<void> {
-  if (data.entry) {
-    // Reloading the application module rebuilds every closure it defines, in the same order
-    // as on the driver; its actions never resolve here, so driver-side effects do not run.
-    setExecutorMode(true);
+let reloaded: Promise<Array<[number, string]>> | undefined;
+
+/**
+ * Imports the application module, which rebuilds every closure it defines in the same order as
+ * on the driver; its actions never resolve here. Its top-level statements do run, which is why
+ * the driver asks for this only when a stage needs a function that no other way can ship.
+ */
+function reloadEntry(): Promise<Array<[number, string]>> {
+  reloaded ??= (async () => {
+    if (!data.entry) return [];
+    // Revived plans register nothing, but ids must count from the application's first function.
+    resetFunctionRegistry();
     const imported = import(data.entry).catch((e: unknown) => {
       // The stages still run: functions fall back to shipping by source or to the driver.
       post({ type: "fatal", error: `reloading ${data.entry} in executor ${data.executorId} failed: ${describeError(e).message}` });
     });
     await awaitExecutorGraph(imported, data.entryReadyTimeoutMs);
-  }
-  post({ type: "ready", registry: data.entry ? registrySnapshot() : [] });
+    return registrySnapshot();
+  })();
+  return reloaded;
+}
+
+async function start(): Promise<void> {
+  post({ type: "ready", registry: data.reloadAtStart ? await reloadEntry() : [] });
 }
 
 start().catch((e: unknown) => {

@@ -34,10 +34,14 @@ export type DriverToWorker =
   | { type: "dropStage"; key: string }
   /** The driver reads a partition this executor cached, for a task it runs itself. */
   | { type: "getBlock"; requestId: number; rddId: number; split: number }
+  /** Import the application module in executor mode (the first stage that needs a function by id). */
+  | { type: "reload" }
   | { type: "stop" };
 
 export type WorkerToDriver =
   | { type: "ready"; registry: Array<[number, string]> }
+  /** The application module was imported: its user functions as `[id, sourceHash]`. */
+  | { type: "reloaded"; registry: Array<[number, string]> }
   | { type: "result"; taskId: number; result: TaskResult; packed?: Uint8Array }
   | { type: "block"; requestId: number; packed?: Uint8Array }
   | { type: "fatal"; error: string }
@@ -48,7 +52,12 @@ export interface ExecutorWorkerData {
   executorId: string;
   localDir: string;
   storageMemory: number;
-  /** The application's entry module, imported in executor mode so closures can be rebuilt by id. */
+  /**
+   * The application's entry module, imported in executor mode so closures can be rebuilt by id.
+   * Imported only on a "reload" message, or at start when `reloadAtStart` (a replacement executor
+   * after the other executors reloaded).
+   */
   entry?: string;
+  reloadAtStart?: boolean;
   entryReadyTimeoutMs: number;
 }

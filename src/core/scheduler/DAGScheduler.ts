@@ -18,6 +18,8 @@ import { warnOnce } from "../log.js";
 export interface SchedulerHooks {
   maxFailures: number;
   moduleAllowed: ((id: number, sourceHash: string) => boolean) | undefined;
+  /** Has the executors reload the application module when that would ship these; true when worth retrying. */
+  reloadModuleFor?: ((failures: readonly ShipFailure[]) => Promise<boolean>) | undefined;
   mergeAccumulators(updates: AccumulatorUpdate[]): void;
   blockAdded(rddId: number, split: number, executorId: string, memSize: number, diskSize: number): void;
   blockLocation(rddId: number, split: number): string | undefined;
@@ -172,7 +174,7 @@ export class DAGScheduler {
     };
     this.bus.post("onStageSubmitted", { stageInfo: info });
     const work = this.liveWork(stage);
-    const plan = this.tasks.hasWorkers ? this.workerPlan(stage, work, attempt) : undefined;
+    const plan = this.tasks.hasWorkers ? await this.workerPlan(stage, work, attempt) : undefined;
     try {
       await Promise.all(
         partitions.map((partition, i) =>
@@ -207,7 +209,15 @@ export class DAGScheduler {
   }
 
   /** The stage as data for a worker, or undefined (with a warning) when something in it cannot travel. */
-  private workerPlan(stage: Stage, work: TaskWork, attempt: number): StagePlan | undefined {
+  private async workerPlan(stage: Stage, work: TaskWork, attempt: number): Promise<StagePlan | undefined> {
+    let built = this.buildPlan(stage, work, attempt);
+    if (built.failures.length > 0 && (await this.hooks.reloadModuleFor?.(built.failures))) built = this.buildPlan(stage, work, attempt);
+    if (built.failures.length === 0) return built.plan;
+    for (const f of built.failures) warnDriverFallback(stage, f);
+    return undefined;
+  }
+
+  private buildPlan(stage: Stage, work: TaskWork, attempt: number): { plan: StagePlan; failures: ShipFailure[] } {
     const b = new PlanBuilder(this.hooks.moduleAllowed);
     const key = `${stage.id}.${attempt}`;
     const rdd = b.node(stage.rdd);
@@ -234,9 +244,7 @@ export class DAGScheduler {
         },
       };
     }
-    if (b.failures.length === 0) return plan;
-    for (const f of b.failures) warnDriverFallback(stage, f);
-    return undefined;
+    return { plan, failures: b.failures };
   }
 
   private async runTask(stage: Stage, stageAttempt: number, partition: number, work: TaskWork, plan: StagePlan | undefined): Promise<unknown> {
