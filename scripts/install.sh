@@ -7,6 +7,8 @@
 #   chromium          for the web UI's browser test (scripts/install-browser.sh)
 #   Kafka             broker jars from Maven Central, then a KRaft broker on 127.0.0.1:9092
 #                     (KAFKA_BOOTSTRAP overrides the address)
+#   Flume             agent jars (and Spark's SparkSink) from Maven Central, then the default agent
+#                     (scripts/flume.sh: netcat 127.0.0.1:44444 -> Avro sink 41414 and SparkSink 41415)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +43,4 @@ fi
 bash scripts/install-browser.sh
 
 bash scripts/kafka.sh start
+bash scripts/flume.sh start
