@@ -103,14 +103,18 @@ export class FlumeReceiver extends Receiver<SparkFlumeEvent> {
     socket.setNoDelay(true);
     let input: Readable = socket;
     let output: Writable = socket;
+    let reported = false;
+    // The first failure of a connection is the one worth reporting; the rest follow from it.
     const failed = (e: Error): void => {
-      if (socket.destroyed) return;
+      if (reported) return;
+      reported = true;
       socket.destroy();
       if (!this.isStopped()) this.reportError(e instanceof FlumeException ? e.message : `Flume: connection from ${peer} failed: ${e.message}`, e);
     };
     if (this.enableDecompression) {
       const inflate = createInflate();
-      inflate.on("error", (e) => failed(new FlumeException(
+      // A connection that sent nothing (a port probe) ends the inflater early: not an error.
+      inflate.on("error", (e) => socket.bytesRead > 0 && failed(new FlumeException(
         `Flume: the data from ${peer} is not zlib-compressed (${e.message}), but the stream was created with enableDecompression = true; set the Avro sink's compression-type = deflate, or create the stream without decompression`,
         { cause: e },
       )));
