@@ -135,6 +135,16 @@ export class FlumeReceiver extends Receiver<SparkFlumeEvent> {
       channel.destroy(true);
     });
     const channel = avroServer.createChannel({ readable: decoder, writable: encoder } as unknown as avro.Service.Transport, { objectMode: true });
+    // A Java client that reconnects to a new server process guesses the server's hash right but
+    // is unknown to it; avsc then answers NONE without the server's protocol, on which Java's
+    // Requestor fails with a NullPointerException and the sink never recovers. Java's own
+    // Responder always sends its protocol unless the match is BOTH; so do we.
+    channel.on("handshake", (_req: unknown, res: { match: string; serverProtocol: string | null; serverHash: Buffer | null }) => {
+      if (res.match !== "BOTH" && res.serverProtocol === null) {
+        res.serverProtocol = JSON.stringify(avroServer.service.protocol);
+        res.serverHash = avroServer.service.hash;
+      }
+    });
   }
 
   private backoff(): number {
