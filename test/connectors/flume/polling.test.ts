@@ -49,15 +49,22 @@ function sendLines(lines: string[]): Promise<void> {
   });
 }
 
-test("an unreachable SparkSink is reported with the address and the command that starts one", async () => {
+test("an unreachable SparkSink is reported with the address and the command that starts one, in the REST receivers too", async () => {
   const closed = await freePort();
-  const ssc = flumeContext();
+  const ssc = flumeContext({ "spark.ui.enabled": "true", "spark.ui.port": "0" });
   const errors = receiverErrors(ssc);
   collect(FlumeUtils.createPollingStream(ssc, [`127.0.0.1:${closed}`]));
   ssc.start();
   try {
     const e = await waitUntil(() => errors.find((m) => m.includes("cannot connect")), 20_000, "the connection failure is reported");
-    assert.match(e, new RegExp(`^Flume: cannot connect to the SparkSink at 127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\); start the Flume agent .*scripts/flume\\.sh start.*FlumeUtils\\.createPollingStream`));
+    const message = new RegExp(`^Flume: cannot connect to the SparkSink at 127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\); start the Flume agent .*scripts/flume\\.sh start.*FlumeUtils\\.createPollingStream`);
+    assert.match(e, message);
+    const api = `${ssc.sparkContext.uiWebUrl}/api/v1/applications/${ssc.sparkContext.applicationId}/streaming/receivers`;
+    const receivers = (await (await fetch(api)).json()) as Array<{ streamName: string; lastErrorMessage?: string; avgEventRate?: number }>;
+    assert.equal(receivers.length, 1);
+    assert.match(receivers[0]!.streamName, /FlumePollingReceiver/);
+    // As in Spark, a restart's report is prefixed "Restarting receiver with delay ...".
+    assert.match(receivers[0]!.lastErrorMessage ?? "", new RegExp(message.source.slice(1)), "the UI's receiver table shows the last error");
   } finally {
     await ssc.stop();
   }
