@@ -10,6 +10,8 @@
 #   chromium          for the web UI's browser test (scripts/install-browser.sh)
 #   Kafka             broker jars from Maven Central, then a KRaft broker on 127.0.0.1:9092
 #                     (KAFKA_BOOTSTRAP overrides the address)
+#   Flume             agent jars (and Spark's SparkSink) from Maven Central, then the default agent
+#                     (scripts/flume.sh: netcat 127.0.0.1:44444 -> Avro sink 41414 and SparkSink 41415)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,7 @@ done
 
 # The servers the tests use, each started by `bash scripts/<name>.sh start` (idempotent). A new
 # one is a script of that shape plus its name here.
-servers=(kafka)
+servers=(kafka flume)
 
 say() { echo "install.sh: $*" >&2; }
 

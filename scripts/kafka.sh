@@ -40,10 +40,8 @@ LOG_FILE="$RUN/broker.log"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 
 say() { echo "kafka.sh: $*" >&2; }
-
-need() {
-  command -v "$1" >/dev/null 2>&1 || { say "$1 is required ($2)"; exit 1; }
-}
+# shellcheck source=lib/service.sh
+source "$(dirname "$0")/lib/service.sh"
 
 install() {
   if [[ -f "$LIBS/.complete" && -f "$TOOLS/KafkaReady.class" ]]; then return 0; fi
@@ -168,17 +166,12 @@ start() {
     : >"$LOG_FILE"
     format_storage
     say "starting Kafka $KAFKA_VERSION at $BOOTSTRAP (log: $LOG_FILE)"
-    # setsid detaches the broker from the caller's session, so it outlives the shell that started
-    # it; the inner shell records its own pid and then becomes the JVM, so the pid is the broker's.
     local heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
-    rm -f "$PID_FILE"
-    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    spawn_detached "$PID_FILE" "$LOG_FILE" \
       java $heap -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
       -Dorg.slf4j.simpleLogger.defaultLogLevel=info -Dorg.slf4j.simpleLogger.showDateTime=true \
       "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS" -Dorg.slf4j.simpleLogger.logFile=System.out \
-      -cp "$LIBS/*" kafka.Kafka "$RUN/server.properties" >>"$LOG_FILE" 2>&1 </dev/null &
-    # The pid file appears as soon as the inner shell runs.
-    for _ in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.05; done
+      -cp "$LIBS/*" kafka.Kafka "$RUN/server.properties"
   fi
   local deadline=$((SECONDS + START_TIMEOUT))
   until ready 3000; do
@@ -204,19 +197,7 @@ stop() {
     say "no broker started by this script is running for port $PORT"
     return 0
   fi
-  local pid
-  pid="$(cat "$PID_FILE")"
-  kill "$pid"
-  # A controlled shutdown closes the log cleanly, which makes the next start fast.
-  for _ in $(seq 1 120); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.25
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "broker pid $pid did not stop within 30s; killing it"
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
+  stop_pid "$PID_FILE" broker
   say "broker stopped"
 }
 

@@ -56,6 +56,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
           paths: {
             dstream: [join(root, "src/index.ts")],
             "dstream/kafka": [join(root, "src/connectors/kafka/index.ts")],
+            "dstream/flume": [join(root, "src/connectors/flume/index.ts")],
           },
         },
         files,
