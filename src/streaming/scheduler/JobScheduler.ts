@@ -33,10 +33,14 @@ export class JobScheduler {
 
   submitJobSet(jobSet: JobSet): void {
     if (!this.accepting) return;
-    if (jobSet.jobs.length === 0) return;
+    if (jobSet.jobs.length === 0) {
+      logger().info(`No jobs added for time ${jobSet.time}`);
+      return;
+    }
     this.bus.post("onBatchSubmitted", { batchInfo: jobSet.toBatchInfo() });
     this.jobSets.set(jobSet.time.milliseconds, jobSet);
     this.queue.push(...jobSet.jobs);
+    logger().info(`Added jobs for time ${jobSet.time}`);
     this.pump();
   }
 
@@ -104,10 +108,12 @@ export class JobScheduler {
     if (first) this.bus.post("onBatchStarted", { batchInfo: jobSet.toBatchInfo() });
     job.startTime = Date.now();
     this.bus.post("onOutputOperationStarted", { outputOperationInfo: job.toOutputOperationInfo() });
+    logger().info(`Starting job ${job} from job set of time ${jobSet.time}`);
     await job.run();
     job.endTime = Date.now();
     jobSet.handleJobCompletion(job);
     this.bus.post("onOutputOperationCompleted", { outputOperationInfo: job.toOutputOperationInfo() });
+    logger().info(`Finished job ${job} from job set of time ${jobSet.time}`);
     if (jobSet.hasCompleted) this.bus.post("onBatchCompleted", { batchInfo: jobSet.toBatchInfo() });
     if (job.hasFailed) {
       this.hooks.reportError(`Error running job ${job}`, job.error);
