@@ -21,7 +21,7 @@ export interface JobSchedulerHooks {
 export class JobScheduler {
   private readonly queue: Job[] = [];
   private readonly jobSets = new Map<number, JobSet>();
-  private running = 0;
+  private readonly runningJobs = new Set<Job>();
   private accepting = true;
   private idleWaiters: Array<() => void> = [];
 
@@ -61,9 +61,10 @@ export class JobScheduler {
   /**
    * Stops taking jobs. Gracefully, every queued job still runs; otherwise queued jobs are
    * dropped. Either way, jobs already running are awaited (up to `timeoutMs` if given), unless
-   * the caller is itself one of them.
+   * the caller is itself one of them. Past the timeout, the jobs still queued are dropped and
+   * those still running are left to themselves: the result lists them (empty when all ended).
    */
-  async stop(graceful: boolean, timeoutMs?: number): Promise<void> {
+  async stop(graceful: boolean, timeoutMs?: number): Promise<Job[]> {
     this.accepting = graceful;
     if (!graceful) this.queue.length = 0;
     const inJob = runningJob.getStore() !== undefined;
@@ -78,18 +79,20 @@ export class JobScheduler {
     }
     this.accepting = false;
     this.queue.length = 0;
+    const self = runningJob.getStore();
+    return [...this.runningJobs].filter((j) => j !== self);
   }
 
   private isIdle(): boolean {
-    return this.queue.length === 0 && this.running === 0;
+    return this.queue.length === 0 && this.runningJobs.size === 0;
   }
 
   private pump(): void {
-    while (this.running < this.concurrentJobs && this.queue.length > 0) {
+    while (this.runningJobs.size < this.concurrentJobs && this.queue.length > 0) {
       const job = this.queue.shift()!;
-      this.running++;
+      this.runningJobs.add(job);
       void runningJob.run(job, () => this.runJob(job)).finally(() => {
-        this.running--;
+        this.runningJobs.delete(job);
         this.pump();
         if (this.isIdle()) {
           const ws = this.idleWaiters;
