@@ -1,4 +1,4 @@
-import { parseMaster } from "../core/master.js";
+import { MAX_THREADS_KEY, parseMaster } from "../core/master.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -12,9 +12,11 @@ export function parseConfPair(text: string): [string, string] {
 }
 
 /** Validates a master URL with the engine's own parser, so the message lists the valid forms. */
-export function checkMaster(master: string): string {
+export function checkMaster(master: string, maxThreads?: string): string {
   try {
-    parseMaster(master);
+    // The application may raise dstream.local.maxThreads in code; only a limit given here is applied here.
+    const limit = maxThreads !== undefined && /^\s*\d+\s*$/.test(maxThreads) ? Number(maxThreads) : undefined;
+    parseMaster(master, limit);
   } catch (e) {
     throw new UsageError(`--master: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -46,7 +48,7 @@ export function submitConf(s: SubmitSettings, warn: (message: string) => void): 
     }
     out[k] = v;
   }
-  out["spark.master"] = checkMaster(s.master ?? out["spark.master"] ?? DEFAULT_MASTER);
+  out["spark.master"] = checkMaster(s.master ?? out["spark.master"] ?? DEFAULT_MASTER, out[MAX_THREADS_KEY]);
   out["spark.app.name"] = s.name ?? out["spark.app.name"] ?? s.defaultName;
   return out;
 }
