@@ -1,7 +1,7 @@
 /**
  * dstream's public API: Spark's names, in TypeScript. Pairs are `[key, value]` tuples.
  */
-export { SparkConf } from "./core/SparkConf.js";
+export { SparkConf, type ConfValue } from "./core/SparkConf.js";
 export { SparkContext, type SparkContextOptions } from "./core/SparkContext.js";
 export { RDD } from "./core/rdd/RDD.js";
 export { StorageLevel } from "./core/storage/StorageLevel.js";

@@ -1,4 +1,4 @@
-import { parseMaster } from "../core/master.js";
+import { MAX_THREADS_KEY, parseMaster } from "../core/master.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -12,9 +12,11 @@ export function parseConfPair(text: string): [string, string] {
 }
 
 /** Validates a master URL with the engine's own parser, so the message lists the valid forms. */
-export function checkMaster(master: string): string {
+export function checkMaster(master: string, maxThreads?: string): string {
   try {
-    parseMaster(master);
+    // The application may raise dstream.local.maxThreads in code; only a limit given here is applied here.
+    const limit = maxThreads !== undefined && /^\s*\d+\s*$/.test(maxThreads) ? Number(maxThreads) : undefined;
+    parseMaster(master, limit);
   } catch (e) {
     throw new UsageError(`--master: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -59,7 +61,7 @@ export function sparkProperties(s: SubmitSettings, warn: (message: string) => vo
 export function submitConf(s: SubmitSettings, warn: (message: string) => void): { properties: Record<string, string>; conf: Record<string, string> } {
   const properties = sparkProperties(s, warn);
   const conf = { ...properties };
-  conf["spark.master"] = checkMaster(s.master ?? conf["spark.master"] ?? DEFAULT_MASTER);
+  conf["spark.master"] = checkMaster(s.master ?? conf["spark.master"] ?? DEFAULT_MASTER, conf[MAX_THREADS_KEY]);
   conf["spark.app.name"] = s.name ?? conf["spark.app.name"] ?? s.defaultName;
   return { properties, conf };
 }

@@ -1,24 +1,20 @@
+/** A configuration value: a string, as in Spark, or a number or boolean, which is kept as its string. */
+export type ConfValue = string | number | boolean;
+
 /**
- * Spark's configuration object: string keys and values, chainable setters.
+ * Spark's configuration object: string keys and values, chainable setters. Numbers and
+ * booleans (from plain JavaScript objects) are stored as their strings; any other value is
+ * refused, naming the key and the type, rather than stored as something getters misread.
  */
 export class SparkConf {
   private readonly settings = new Map<string, string>();
 
-  constructor(entries?: Iterable<[string, string]> | Record<string, string>) {
-    if (entries) {
-      const it = Symbol.iterator in entries ? (entries as Iterable<[string, string]>) : Object.entries(entries);
-      for (const [k, v] of it) this.settings.set(k, v);
-    }
+  constructor(entries?: Iterable<[string, ConfValue]> | Record<string, ConfValue>) {
+    if (entries !== undefined && entries !== null) this.setAll(entries, "SparkConf");
   }
 
-  set(key: string, value: string | number | boolean): this {
-    if (typeof key !== "string" || key.length === 0) {
-      throw new TypeError(`SparkConf.set: key must be a non-empty string, got ${String(key)}`);
-    }
-    if (value === null || value === undefined) {
-      throw new TypeError(`SparkConf.set: value for '${key}' is ${String(value)}; use remove('${key}') to unset it`);
-    }
-    this.settings.set(key, String(value));
+  set(key: string, value: ConfValue): this {
+    this.settings.set(checkKey("SparkConf.set", key), confString("SparkConf.set", key, value));
     return this;
   }
 
@@ -30,12 +26,21 @@ export class SparkConf {
     return this.set("spark.app.name", name);
   }
 
-  setAll(entries: Iterable<[string, string]>): this {
-    for (const [k, v] of entries) this.set(k, v);
+  /** Sets every `[key, value]` pair, or every property of a plain object. */
+  setAll(entries: Iterable<[string, ConfValue]> | Record<string, ConfValue>, op = "SparkConf.setAll"): this {
+    if (typeof entries !== "object" || entries === null) {
+      throw new TypeError(`${op}: expected [key, value] pairs or an object of settings, got ${describeType(entries)}`);
+    }
+    const pairs = Symbol.iterator in entries ? (entries as Iterable<[string, ConfValue]>) : Object.entries(entries);
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${op}: expected [key, value] pairs, got ${describeType(pair)}`);
+      const [k, v] = pair as [string, ConfValue];
+      this.settings.set(checkKey(op, k), confString(op, k, v));
+    }
     return this;
   }
 
-  setIfMissing(key: string, value: string | number | boolean): this {
+  setIfMissing(key: string, value: ConfValue): this {
     if (!this.settings.has(key)) this.set(key, value);
     return this;
   }
@@ -58,8 +63,9 @@ export class SparkConf {
   getInt(key: string, defaultValue: number): number {
     const v = this.settings.get(key);
     if (v === undefined) return defaultValue;
-    const n = Number(v);
-    if (!Number.isInteger(n)) throw new Error(`SparkConf: ${key} must be an integer, got '${v}'`);
+    // Number("") and Number(" ") are 0: only digits are a whole number here, as for Java's parseInt.
+    const n = /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new Error(`SparkConf: ${key} must be an integer, got '${v}'`);
     return n;
   }
 
@@ -99,6 +105,32 @@ export class SparkConf {
   toDebugString(): string {
     return this.getAll().map(([k, v]) => `${k}=${v}`).join("\n");
   }
+}
+
+function checkKey(op: string, key: unknown): string {
+  if (typeof key !== "string" || key.length === 0) throw new TypeError(`${op}: key must be a non-empty string, got ${describeType(key)}`);
+  return key;
+}
+
+function confString(op: string, key: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return String(value);
+  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "bigint") return String(value);
+  if (value === null || value === undefined) throw new TypeError(`${op}: value for '${key}' is ${String(value)}; use remove('${key}') to unset it`);
+  throw new TypeError(
+    `${op}: value for '${key}' must be a string, a finite number or a boolean, got ${describeType(value)}`,
+  );
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "number") return `the number ${v}`;
+  if (typeof v === "function") return "a function";
+  if (typeof v === "object") return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
+  if (typeof v === "symbol") return "a symbol";
+  if (typeof v === "bigint") return `the bigint ${v}n`;
+  return typeof v === "string" ? `'${v}'` : typeof v;
 }
 
 function parseSize(text: string, key: string): number {

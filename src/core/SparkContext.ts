@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync, existsSync } from "node:fs";
+import { rmSync, existsSync } from "node:fs";
+import { makeDirectories } from "./util/makeDirectories.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { SparkConf } from "./SparkConf.js";
-import { parseMaster } from "./master.js";
-import { IllegalStateException, SparkException } from "./errors.js";
+import { SparkConf, type ConfValue } from "./SparkConf.js";
+import { MAX_THREADS_KEY, defaultMaxThreads, parseMaster } from "./master.js";
+import { IllegalArgumentException, IllegalStateException, SparkException } from "./errors.js";
 import { logger, setLogLevel } from "./log.js";
 import type { RDD } from "./rdd/RDD.js";
 import "./rdd/api/index.js";
@@ -35,7 +36,7 @@ import { applySubmitDefaults } from "./submitDefaults.js";
 export interface SparkContextOptions {
   master?: string;
   appName?: string;
-  conf?: SparkConf | Record<string, string>;
+  conf?: SparkConf | Record<string, ConfValue>;
 }
 
 let activeContext: SparkContext | undefined;
@@ -89,6 +90,8 @@ export class SparkContext {
   private readonly storageMemory: number;
   private readonly creationSite: string;
   private plugins: ContextPlugin[] = [];
+  private readonly reloadMode: "auto" | "true" | "false";
+  private readonly reloadTimeoutMs: number;
 
   constructor(conf?: SparkConf | SparkContextOptions) {
     const c = conf instanceof SparkConf ? conf.clone() : optionsToConf(conf ?? {});
@@ -109,19 +112,28 @@ export class SparkContext {
     this.conf = c;
     this.master = c.get("spark.master");
     this.appName = c.get("spark.app.name");
-    const parsed = parseMaster(this.master);
+    // Everything the configuration can refuse is read before any executor thread starts, so a
+    // refused configuration leaves nothing running.
+    const parsed = parseMaster(this.master, positiveSetting(c, MAX_THREADS_KEY, defaultMaxThreads()));
     this.applicationId = `local-${this.startTime}`;
     c.setIfMissing("spark.app.id", this.applicationId);
     c.setIfMissing("spark.driver.host", "localhost");
     const logLevel = c.getOption("spark.log.level");
     if (logLevel) setLogLevel(logLevel);
     const threads = parsed.threads;
-    this.defaultParallelism = c.getInt("spark.default.parallelism", threads);
-    this.localDir = join(resolve(c.get("spark.local.dir", tmpdir())), `dstream-${this.applicationId}-${process.pid}`);
+    this.defaultParallelism = positiveSetting(c, "spark.default.parallelism", threads);
+    // Created now, not at the first spill: a spark.local.dir that cannot hold directories is refused before anything runs.
+    this.localDir = join(makeDirectories(c.get("spark.local.dir", tmpdir()), "spark.local.dir"), `dstream-${this.applicationId}-${process.pid}`);
     const storageMemory = Math.floor(c.getSizeAsBytes("spark.executor.memory", "1g") * 0.6 * 0.5);
     this.storageMemory = storageMemory;
+    const shuffleMemory = c.getSizeAsBytes("dstream.shuffle.memoryLimit", "512m");
+    const localityWait = c.getTimeAsMs("spark.locality.wait", "3s");
+    const maxFailures = positiveSetting(c, "spark.task.maxFailures", parsed.maxFailures);
+    const referenceTracking = c.getBoolean("spark.cleaner.referenceTracking", true);
+    this.reloadMode = reloadModeOf(c);
+    this.reloadTimeoutMs = c.getTimeAsMs("dstream.executor.reloadTimeout", "10s");
     this.driverExecutor = new LocalExecutor(join(this.localDir, "driver"), storageMemory);
-    this.tracker = new MapOutputTracker(join(this.localDir, "shuffle"), c.getSizeAsBytes("dstream.shuffle.memoryLimit", "512m"));
+    this.tracker = new MapOutputTracker(join(this.localDir, "shuffle"), shuffleMemory);
     this.workerCount = threads > 1 && !this.executorMode ? threads : 0;
     this.reloadUrl = this.workerCount > 0 ? this.reloadEntry() : undefined;
     for (let i = 0; i < this.workerCount; i++) this.workers.push(this.spawnWorker(storageMemory));
@@ -133,8 +145,7 @@ export class SparkContext {
       };
     }
     this.workersReady = Promise.all(this.workers.map((w) => w.ready.then((reg) => this.registries.set(w.id, new Map(reg))))).then(() => undefined);
-    this.taskScheduler = new TaskScheduler(this.driverExecutor, this.workers, c.getTimeAsMs("spark.locality.wait", "3s"));
-    const maxFailures = c.getInt("spark.task.maxFailures", parsed.maxFailures);
+    this.taskScheduler = new TaskScheduler(this.driverExecutor, this.workers, localityWait);
     this.dagScheduler = new DAGScheduler(this.tracker, this.taskScheduler, this.listenerBus, {
       maxFailures,
       moduleAllowed: this.workerCount > 0 ? (id, hash) => this.moduleAllowed(id, hash) : undefined,
@@ -149,7 +160,7 @@ export class SparkContext {
       blockLocation: (rddId, split) => this.blockManagerMaster.location(rddId, split),
       dropStageEverywhere: (key) => this.workers.forEach((w) => w.send({ type: "dropStage", key })),
     });
-    this.cleaner = c.getBoolean("spark.cleaner.referenceTracking", true)
+    this.cleaner = referenceTracking
       ? new ContextCleaner({
           shuffle: (id) => this.dagScheduler.removeShuffle(id),
           rdd: (id) => this.removeRdd(id),
@@ -158,7 +169,15 @@ export class SparkContext {
       : undefined;
     if (!this.executorMode) activeContext = this;
     logger().info({ master: this.master, app: this.appName, workers: this.workerCount }, "SparkContext started");
-    if (!this.executorMode) this.plugins = sparkContextPlugins.start(this);
+    if (!this.executorMode) {
+      try {
+        this.plugins = sparkContextPlugins.start(this);
+      } catch (e) {
+        // A plugin (the web UI) that cannot start fails the context: stop what already runs, so a new one can start.
+        void this.stop();
+        throw e;
+      }
+    }
     // After the plugins start, so that the UI's listener sees every executor, as Spark's sees them register.
     this.executorAdded(this.driverExecutor.id, this.startTime);
     for (const w of this.workers) this.executorAdded(w.id, this.startTime);
@@ -179,7 +198,7 @@ export class SparkContext {
         storageMemory,
         entry: this.reloadUrl,
         reloadAtStart: this.moduleReload !== undefined,
-        entryReadyTimeoutMs: this.conf.getTimeAsMs("dstream.executor.reloadTimeout", "10s"),
+        entryReadyTimeoutMs: this.reloadTimeoutMs,
       },
       (lost, reason) => this.replaceWorker(lost, reason, storageMemory),
     );
@@ -207,11 +226,10 @@ export class SparkContext {
    * node's test runner, whose files register tests rather than build a job graph.
    */
   private reloadEntry(): string | undefined {
-    const mode = this.conf.get("spark.executor.reloadModule", "auto");
-    if (mode === "false") return undefined;
+    if (this.reloadMode === "false") return undefined;
     const script = process.argv[1];
     if (!script || !existsSync(script) || !/\.(c|m)?(j|t)s$/.test(script)) return undefined;
-    if (mode === "auto" && process.env.NODE_TEST_CONTEXT) return undefined;
+    if (this.reloadMode === "auto" && process.env.NODE_TEST_CONTEXT) return undefined;
     return pathToFileURL(resolve(script)).href;
   }
 
@@ -386,8 +404,8 @@ export class SparkContext {
   }
 
   setCheckpointDir(directory: string): void {
-    this.checkpointDir = join(resolve(directory), this.applicationId);
-    mkdirSync(this.checkpointDir, { recursive: true });
+    if (typeof directory !== "string" || directory.length === 0) throw new TypeError(`setCheckpointDir: expected a directory path, got ${String(directory)}`);
+    this.checkpointDir = makeDirectories(join(resolve(directory), this.applicationId), "setCheckpointDir");
   }
 
   getCheckpointDir(): string | undefined {
@@ -456,6 +474,19 @@ export class SparkContext {
   static getActive(): SparkContext | undefined {
     return activeContext;
   }
+}
+
+/** A whole-number setting that must be at least 1; refused with the key and the value otherwise. */
+function positiveSetting(c: SparkConf, key: string, defaultValue: number): number {
+  const n = c.getInt(key, defaultValue);
+  if (n < 1) throw new IllegalArgumentException(`${key} must be at least 1, got ${n}`);
+  return n;
+}
+
+function reloadModeOf(c: SparkConf): "auto" | "true" | "false" {
+  const mode = c.get("spark.executor.reloadModule", "auto");
+  if (mode === "auto" || mode === "true" || mode === "false") return mode;
+  throw new IllegalArgumentException(`spark.executor.reloadModule must be auto, true or false, got '${mode}'`);
 }
 
 function optionsToConf(o: SparkContextOptions): SparkConf {

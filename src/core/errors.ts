@@ -65,3 +65,11 @@ export function reviveError(d: ErrorDescription): Error {
   if (d.stack) e.stack = mapShippedFrames(d.stack);
   return e;
 }
+
+/** A file-system operation on a path the user gave failed; the message names the operation, the path and why. */
+export class IOException extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "IOException";
+  }
+}

@@ -1,3 +1,5 @@
+import { IllegalArgumentException } from "../core/errors.js";
+
 /**
  * A span of time in milliseconds, with Spark's arithmetic and its `toString` ("1000 ms"), which
  * Spark's error messages and `print()` headers rely on.
@@ -5,11 +7,16 @@
 export class Duration {
   private readonly millis: number;
 
+  /** Whole milliseconds, as Spark's `Long`; negative values are allowed, as differences of Times are. */
   constructor(millis: number) {
     if (typeof millis !== "number" || !Number.isFinite(millis)) {
       throw new TypeError(`Duration: expected a finite number of milliseconds, got ${String(millis)}`);
     }
-    this.millis = millis;
+    if (!Number.isInteger(millis)) {
+      throw new TypeError(`Duration: expected a whole number of milliseconds, got ${millis}: dstream, like Spark, has no sub-millisecond durations`);
+    }
+    // -0 and 0 are the same span; keep Spark's "0 ms", never "-0 ms".
+    this.millis = millis === 0 ? 0 : millis;
   }
 
   get milliseconds(): number {
@@ -87,16 +94,32 @@ export class Duration {
 }
 
 export function Milliseconds(milliseconds: number): Duration {
-  return new Duration(milliseconds);
+  return new Duration(wholeMillis("Milliseconds", milliseconds, 1));
 }
 
-/** Fractions are allowed (`Seconds(0.5)`), as PySpark's float seconds are. */
+/** Fractions are allowed (`Seconds(0.5)`), as PySpark's float seconds are, down to whole milliseconds. */
 export function Seconds(seconds: number): Duration {
-  return new Duration(Math.round(seconds * 1000));
+  return new Duration(wholeMillis("Seconds", seconds, 1000));
 }
 
 export function Minutes(minutes: number): Duration {
-  return new Duration(Math.round(minutes * 60_000));
+  return new Duration(wholeMillis("Minutes", minutes, 60_000));
+}
+
+/**
+ * `amount * unit` in whole milliseconds. A float product such as 0.57 * 1000 (570.0000000000001)
+ * is the whole millisecond it means; a real fraction of a millisecond is refused, never rounded.
+ */
+function wholeMillis(factory: string, amount: number, unit: number): number {
+  if (typeof amount !== "number" || !Number.isFinite(amount)) {
+    throw new TypeError(`${factory}: expected a finite number, got ${String(amount)}`);
+  }
+  const ms = amount * unit;
+  const whole = Math.round(ms);
+  if (Math.abs(ms - whole) > 1e-6 * Math.max(1, Math.abs(ms))) {
+    throw new TypeError(`${factory}(${amount}) is ${ms} ms: durations are whole milliseconds (Spark's are a Long), so use at least 1 ms and no fractions of one`);
+  }
+  return whole;
 }
 
 /** Spark's Java-friendly factory object. */
@@ -111,6 +134,24 @@ export type DurationLike = Duration | number;
 
 export function toDuration(d: DurationLike, what: string): Duration {
   if (d instanceof Duration) return d;
-  if (typeof d === "number" && Number.isFinite(d)) return Seconds(d);
+  if (typeof d === "number" && Number.isFinite(d)) {
+    try {
+      return Seconds(d);
+    } catch (e) {
+      throw new TypeError(`${what}: ${(e as Error).message}`);
+    }
+  }
   throw new TypeError(`${what} must be a Duration (e.g. Seconds(1)) or a number of seconds, got ${String(d)}`);
+}
+
+/**
+ * A duration that must be longer than zero (a batch, a window, a slide, a timeout): refused
+ * with its name and value otherwise.
+ */
+export function positiveDuration(d: DurationLike, what: string): Duration {
+  const duration = toDuration(d, what);
+  if (duration.milliseconds <= 0) {
+    throw new IllegalArgumentException(`requirement failed: ${what} must be positive, got ${duration}${typeof d === "number" ? ` (${d} s)` : ""}`);
+  }
+  return duration;
 }

@@ -1,14 +1,15 @@
-import { mkdirSync } from "node:fs";
+import { makeDirectories } from "../core/util/makeDirectories.js";
 import { resolve } from "node:path";
 import { SparkContext } from "../core/SparkContext.js";
-import { SparkConf } from "../core/SparkConf.js";
+import { SparkConf, type ConfValue } from "../core/SparkConf.js";
 import type { RDD } from "../core/rdd/RDD.js";
 import { IllegalStateException } from "../core/errors.js";
 import { logger } from "../core/log.js";
 import { isExecutorMode, sealFunctionRegistry } from "../core/closure/index.js";
 import { markExecutorGraphBuilt } from "../core/executor/executorModeSignal.js";
 import { callSite } from "../core/rdd/callSite.js";
-import { toDuration, type Duration, type DurationLike } from "./Duration.js";
+import { positiveDuration, type Duration, type DurationLike } from "./Duration.js";
+import { positiveConf, validateStreamingConf } from "./streamingConf.js";
 import type { Time } from "./Time.js";
 import type { Clock } from "./util/Clock.js";
 import { SystemClock } from "./util/SystemClock.js";
@@ -35,7 +36,8 @@ import { takeRecentUserFunctions, userFn } from "../core/rdd/api/userFunction.js
 import { CheckpointWriter } from "./checkpoint/CheckpointWriter.js";
 import { getOrCreateContext, restartPointOf, warnUnrecoverableInputs, type GetOrCreateOptions, type RestartPoint } from "./checkpoint/Recovery.js";
 import { requireCheckpointForWal } from "./wal/receivedBlockStorage.js";
-import { stopReceiversAndDrain } from "./shutdown/GracefulStop.js";
+import { stopReceiversAndDrain, warnStillRunning } from "./shutdown/GracefulStop.js";
+import type { Job } from "./scheduler/Job.js";
 import { ShutdownSignals } from "./shutdown/ShutdownSignals.js";
 import "./dstream/api/index.js";
 
@@ -48,7 +50,7 @@ export interface StreamingContextConfig extends StreamingContextOptions {
   master?: string;
   appName?: string;
   batchDuration: DurationLike;
-  conf?: SparkConf | Record<string, string>;
+  conf?: SparkConf | Record<string, ConfValue>;
 }
 
 export interface StopOptions {
@@ -90,35 +92,45 @@ export class StreamingContext {
   constructor(sc: SparkContext, batchDuration: DurationLike, options?: StreamingContextOptions);
   constructor(conf: SparkConf, batchDuration: DurationLike, options?: StreamingContextOptions);
   constructor(first: SparkContext | SparkConf | StreamingContextConfig, batchDuration?: DurationLike, options: StreamingContextOptions = {}) {
-    let batch: DurationLike;
+    let batch: DurationLike | undefined;
     let opts = options;
+    let createContext: (() => SparkContext) | undefined;
     if (first instanceof SparkContext) {
-      this.sparkContext = first;
-      batch = batchDuration!;
+      batch = batchDuration;
     } else if (first instanceof SparkConf) {
-      this.sparkContext = new SparkContext(first);
-      batch = batchDuration!;
+      createContext = () => new SparkContext(first);
+      batch = batchDuration;
     } else if (first && typeof first === "object") {
       const { master, appName, conf, batchDuration: b, clock } = first;
-      this.sparkContext = new SparkContext({
-        ...(master !== undefined ? { master } : {}),
-        ...(appName !== undefined ? { appName } : {}),
-        ...(conf !== undefined ? { conf } : {}),
-      });
+      createContext = () =>
+        new SparkContext({
+          ...(master !== undefined ? { master } : {}),
+          ...(appName !== undefined ? { appName } : {}),
+          ...(conf !== undefined ? { conf } : {}),
+        });
       batch = b;
       opts = clock ? { clock } : {};
     } else {
       throw new TypeError("StreamingContext: pass a SparkContext and a batch duration, or { master, appName, batchDuration }");
     }
-    if (batch === undefined) throw new TypeError("StreamingContext: a batch duration is required, e.g. Seconds(1)");
-    this.graph.setBatchDuration(toDuration(batch, "batchDuration"));
-    this.clock = opts.clock ?? clockFromConf(this.sparkContext.conf);
+    // The batch duration is checked before a SparkContext is created for this context, so a refused one leaves none running.
+    const duration = batchDurationOf(batch);
+    this.sparkContext = createContext ? createContext() : (first as SparkContext);
+    try {
+      this.graph.setBatchDuration(duration);
+      this.clock = opts.clock ?? clockFromConf(this.sparkContext.conf);
+      this.jobScheduler = new JobScheduler(this.listenerBus, positiveConf(this.conf, "spark.streaming.concurrentJobs", 1), {
+        onBatchCompletion: (t) => this.jobGenerator?.onBatchCompletion(t),
+        reportError: (msg, e) => this.reportError(msg, e),
+      });
+      validateStreamingConf(this.conf, duration);
+    } catch (e) {
+      // The caller never gets this context, so it could never stop the SparkContext created for it.
+      if (createContext) void this.sparkContext.stop();
+      throw e;
+    }
     // The graph's fingerprint counts only the functions its streams are defined with from here on.
     takeRecentUserFunctions();
-    this.jobScheduler = new JobScheduler(this.listenerBus, Math.max(1, this.conf.getInt("spark.streaming.concurrentJobs", 1)), {
-      onBatchCompletion: (t) => this.jobGenerator?.onBatchCompletion(t),
-      reportError: (msg, e) => this.reportError(msg, e),
-    });
   }
 
   get conf(): SparkConf {
@@ -140,7 +152,7 @@ export class StreamingContext {
 
   /** Keeps every stream's RDDs for at least `duration`, e.g. to query them with `slice`. */
   remember(duration: DurationLike): void {
-    this.graph.remember(toDuration(duration, "remember duration"));
+    this.graph.remember(positiveDuration(duration, "remember duration"));
   }
 
   /** Sets the directory for stateful streams' data checkpoints (required by updateStateByKey, mapWithState, inverse windows). */
@@ -153,7 +165,7 @@ export class StreamingContext {
     this.checkpointDirectory = full;
     // Executors only rebuild the graph: they write no checkpoint, so they create no directories.
     if (isExecutorMode()) return;
-    mkdirSync(full, { recursive: true });
+    makeDirectories(full, "checkpoint");
     this.sparkContext.setCheckpointDir(full);
   }
 
@@ -315,8 +327,12 @@ export class StreamingContext {
   private async stopActiveKeptAlive(graceful: boolean): Promise<void> {
     const batchMs = this.batchDuration.milliseconds;
     const stopTimeout = this.conf.getTimeAsMs("spark.streaming.stopTimeout", `${Math.max(2000, 10 * batchMs)}ms`);
+    // Spark's JobGenerator.stop(processReceivedData = true): one deadline bounds the whole graceful
+    // stop, from when it began, so an output operation that never ends cannot hold the stop for ever.
+    const gracefulTimeout = this.conf.getTimeAsMs("spark.streaming.gracefulStopTimeout", `${10 * batchMs}ms`);
+    const deadline = Date.now() + gracefulTimeout;
     let forced = false;
-    const forcedDone = new Promise<void>((resolve) => {
+    const forcedDone = new Promise<Job[]>((resolve) => {
       this.forceStop = () => {
         if (forced) return;
         forced = true;
@@ -325,9 +341,15 @@ export class StreamingContext {
         void this.jobScheduler.stop(false, stopTimeout).then(resolve);
       };
     });
-    if (graceful) await stopReceiversAndDrain(this, () => forced);
+    if (graceful) await stopReceiversAndDrain(this, () => forced, deadline, gracefulTimeout);
     this.jobGenerator?.stop();
-    await Promise.race([this.jobScheduler.stop(graceful && !forced, graceful && !forced ? undefined : stopTimeout), forcedDone]);
+    const gracefully = graceful && !forced;
+    const scheduled = this.jobScheduler.stop(gracefully, gracefully ? Math.max(0, deadline - Date.now()) : stopTimeout);
+    const stillRunning = await Promise.race([scheduled, forcedDone]);
+    if (stillRunning.length > 0) {
+      if (gracefully && !forced) logger().warn(`Timed out while stopping the job generator (timeout = ${gracefulTimeout})`);
+      warnStillRunning(stillRunning, forced || !graceful ? "spark.streaming.stopTimeout" : "spark.streaming.gracefulStopTimeout");
+    }
     await this.checkpointWriter?.close();
     for (const input of this.graph.inputStreams) {
       try {
@@ -349,7 +371,7 @@ export class StreamingContext {
     await this.waiter.waitForStopOrError();
   }
 
-  /** Waits up to `timeoutMs` milliseconds: true if the context stopped; rejects with the error of a failed batch. */
+  /** Waits up to `timeoutMs` milliseconds (a negative timeout waits for ever, as in Spark): true if the context stopped; rejects with the error of a failed batch. */
   awaitTerminationOrTimeout(timeoutMs: number): Promise<boolean> {
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
       throw new TypeError(`awaitTerminationOrTimeout: expected a timeout in milliseconds, got ${String(timeoutMs)}`);
@@ -399,6 +421,11 @@ export class StreamingContext {
  */
 function driverOnly<T>(): Promise<T> {
   return new Promise<T>(() => undefined);
+}
+
+function batchDurationOf(batch: DurationLike | undefined): Duration {
+  if (batch === undefined || batch === null) throw new TypeError("StreamingContext: a batch duration is required, e.g. Seconds(1)");
+  return positiveDuration(batch, "StreamingContext: the batch duration");
 }
 
 function clockFromConf(conf: SparkConf): Clock {

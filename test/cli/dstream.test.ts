@@ -131,6 +131,15 @@ test("a wrong flag, master or --conf gets a clear message with the valid forms",
   assert.match(master.stderr, /error: --master: Could not parse Master URL: 'yarn'\./);
   assert.match(master.stderr, /'local' \(1 thread\), 'local\[N\]' \(N threads\), 'local\[\*\]' \(one per core\) and 'local\[N,F\]'/);
 
+  // Refused before the application starts: local[100000] would start 100000 executor threads.
+  for (const [m, f] of [["local[100000]", "dstream\\.local\\.maxThreads"], ["local[2,0]", "spark\\.task\\.maxFailures"]] as const) {
+    const r = await dstream(["submit", "--master", m, CONF_APP]);
+    assert.equal(r.code, 2, m);
+    assert.match(r.stderr, new RegExp(`error: --master: Asked to run locally with .*${f}`), m);
+  }
+  const limited = await dstream(["submit", "--master", "local[3]", "--conf", "dstream.local.maxThreads=2", CONF_APP]);
+  assert.match(limited.stderr, /more than dstream\.local\.maxThreads \(2,/);
+
   const conf = await dstream(["submit", "--conf", "spark.ui.port", CONF_APP]);
   assert.equal(conf.code, 2);
   assert.match(conf.stderr, /--conf expects key=value, got 'spark\.ui\.port'/);

@@ -17,6 +17,7 @@ import {
   type RDD,
 } from "../../src/index.js";
 import { MASTERS, StreamingHarness, TestInputStream } from "./harness.js";
+import { captureLog as captureStderr } from "./recovery/inProcessApp.js";
 
 /** Captures console.log lines while `body` runs. */
 async function captureLog(body: () => Promise<void>): Promise<string[]> {
@@ -248,8 +249,10 @@ for (const master of MASTERS) {
             out.push(await rdd.collect());
           });
         ssc.start();
-        await clock.advance(4000);
+        const { log } = await captureStderr(() => clock.advance(4000));
         assert.deepEqual(out, [[0], [2], [3]]);
+        // Spark's job id: the batch time prints as a Time ("2000 ms"), then the output operation's index.
+        assert.match(log, /Error running job streaming job 2000 ms\.0\b/);
         await assert.rejects(ssc.awaitTerminationOrTimeout(10), /This is a special error/);
         await assert.rejects(ssc.awaitTermination(), /This is a special error/);
       });

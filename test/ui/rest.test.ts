@@ -104,7 +104,11 @@ test("streaming statistics, batches and output operations follow the batches a M
     const job = await getJson<Record<string, unknown>>(`${app.api}/jobs/${jobId}`);
     assert.equal(job.jobId, jobId);
     assert.equal(job.status, "SUCCEEDED");
-    assert.equal(job.description, "Streaming job from [output operation 0, batch time 1970-01-01T00:00:02.000GMT]");
+    // Spark's JobScheduler: an HTML link to the batch, its time as HH:mm:ss in the server's zone (1 s batches).
+    const hms = [new Date(2000).getHours(), new Date(2000).getMinutes(), new Date(2000).getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+    assert.equal(job.description, `Streaming job from <a href="/streaming/batch/?id=2000">[output operation 0, batch time ${hms}]</a>`);
+    const jobsPage = await status(`${app.url}/jobs/`);
+    assert.ok(jobsPage.text.includes(`Streaming job from <a href="/streaming/batch/?id=2000">[output operation 0, batch time ${hms}]</a>`), "the Jobs page describes it the same way");
     assert.match(job.name as string, /^count at /);
 
     for (const [path, message] of [

@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
+import { makeDirectories } from "../util/makeDirectories.js";
 import { join } from "node:path";
 import { StopPush, type RDD } from "../rdd/RDD.js";
 import { iteratorOf } from "../rdd/MapPartitionsRDD.js";
@@ -146,7 +147,7 @@ export const resultOps: Record<string, ResultOp> = {
     rdd.pushTo(split, ctx, (x) => lines.push(sparkString(x)));
     const name = `part-${String(split).padStart(5, "0")}`;
     const tmp = join(dir as string, `_temporary`, `${name}-attempt-${ctx.attemptNumber}`);
-    mkdirSync(join(dir as string, "_temporary"), { recursive: true });
+    makeDirectories(join(dir as string, "_temporary"), "saveAsTextFile");
     writeFileSync(tmp, lines.length ? lines.join("\n") + "\n" : "");
     renameSync(tmp, join(dir as string, name));
     return lines.length;

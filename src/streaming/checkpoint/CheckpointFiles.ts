@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CheckpointReadException } from "./CheckpointErrors.js";
 
 /**
  * Names of metadata checkpoint files: `checkpoint-<sequence>-<batch time ms>`, the sequence
@@ -33,8 +34,10 @@ export function listCheckpointFiles(dir: string): CheckpointListing {
   try {
     names = readdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { files: [], foreign: [] };
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { files: [], foreign: [] };
+    const why = code === "ENOTDIR" ? "it, or a directory above it, is a file" : `it cannot be read (${code ?? String(e)})`;
+    throw new CheckpointReadException(`Cannot use checkpoint directory ${dir}: ${why}. Choose a directory on a writable file system.`, dir, { cause: e });
   }
   const files: CheckpointFileName[] = [];
   const foreign: string[] = [];

@@ -67,39 +67,45 @@ export function getOrCreateContext(checkpointPath: string, creatingFunc: () => S
     throw new TypeError(`getOrCreate: creatingFunc must return a StreamingContext, got ${String(ssc)}`);
   }
   if (ssc.getState() !== "INITIALIZED") {
+    void ssc.stop().catch(() => undefined);
     throw new IllegalStateException(`getOrCreate: creatingFunc must return a StreamingContext that has not been started (it is ${ssc.getState()})`);
   }
-  if (ssc.checkpointDir !== directory) {
-    if (ssc.checkpointDir !== undefined) {
-      logger().warn(`getOrCreate: the context's checkpoint directory ${ssc.checkpointDir} is not ${directory}; using ${directory}`);
+  // Whatever fails from here, the caller never sees this context: stop it and the SparkContext the
+  // creating function started, or its threads keep the process alive and no new context can start.
+  try {
+    if (ssc.checkpointDir !== directory) {
+      if (ssc.checkpointDir !== undefined) {
+        logger().warn(`getOrCreate: the context's checkpoint directory ${ssc.checkpointDir} is not ${directory}; using ${directory}`);
+      }
+      ssc.checkpoint(directory);
     }
-    ssc.checkpoint(directory);
-  }
-  if (loaded === undefined) {
-    logger().info(`No checkpoint in ${directory}: created a new context`);
+    if (loaded === undefined) {
+      logger().info(`No checkpoint in ${directory}: created a new context`);
+      return ssc;
+    }
+    const cp = loaded.checkpoint;
+    const differences = graphDifferences(cp.fingerprint, fingerprintGraph(ssc.graph));
+    if (differences.length > 0) {
+      throw new CheckpointGraphMismatchException(
+        `Cannot recover from checkpoint ${loaded.file} (batch ${new Time(cp.checkpointTime)}): the application's DStream graph is not the one that wrote it.\n` +
+          differences.map((d) => `  - ${d}\n`).join("") +
+          `dstream rebuilds the graph by calling the creating function again, so a checkpoint can only be resumed by the same ` +
+          `operations, in the same order, with the same durations and the same function sources. As in Spark, a changed ` +
+          `application cannot use the checkpoint of the old one: delete the checkpoint directory ${directory} (its state is lost) ` +
+          `or give the new application a new checkpoint directory.`,
+        directory,
+        differences,
+      );
+    }
+    reportConfigurationChanges(cp, ssc);
+    recoveries.set(ssc, { ...loaded, directory });
+    markResumed(ssc);
+    logger().info(`Recovering from checkpoint ${loaded.file}: batch ${cp.checkpointTime} ms, ${cp.pendingTimes.length} batch(es) pending`);
     return ssc;
-  }
-  const cp = loaded.checkpoint;
-  const differences = graphDifferences(cp.fingerprint, fingerprintGraph(ssc.graph));
-  if (differences.length > 0) {
-    // The creating function started a SparkContext the caller never sees: stop it, or its threads keep the process alive.
+  } catch (e) {
     void ssc.stop().catch(() => undefined);
-    throw new CheckpointGraphMismatchException(
-      `Cannot recover from checkpoint ${loaded.file} (batch ${new Time(cp.checkpointTime)}): the application's DStream graph is not the one that wrote it.\n` +
-        differences.map((d) => `  - ${d}\n`).join("") +
-        `dstream rebuilds the graph by calling the creating function again, so a checkpoint can only be resumed by the same ` +
-        `operations, in the same order, with the same durations and the same function sources. As in Spark, a changed ` +
-        `application cannot use the checkpoint of the old one: delete the checkpoint directory ${directory} (its state is lost) ` +
-        `or give the new application a new checkpoint directory.`,
-      directory,
-      differences,
-    );
+    throw e;
   }
-  reportConfigurationChanges(cp, ssc);
-  recoveries.set(ssc, { ...loaded, directory });
-  markResumed(ssc);
-  logger().info(`Recovering from checkpoint ${loaded.file}: batch ${cp.checkpointTime} ms, ${cp.pendingTimes.length} batch(es) pending`);
-  return ssc;
 }
 
 /** The restart point of a recovered context, or undefined for a fresh one; warns about what cannot be recovered. */

@@ -4,7 +4,7 @@ import { IllegalStateException, SparkException, UnsupportedOperationException, r
 import { callSite, withCallSite } from "../../core/rdd/callSite.js";
 import { takeRecentUserFunctions } from "../../core/rdd/api/userFunction.js";
 import { logger } from "../../core/log.js";
-import { Duration, Seconds, toDuration, type DurationLike } from "../Duration.js";
+import { Duration, Seconds, positiveDuration, type DurationLike } from "../Duration.js";
 import { Time } from "../Time.js";
 import { Interval } from "../Interval.js";
 import { Job } from "../scheduler/Job.js";
@@ -106,7 +106,7 @@ export abstract class DStream<T> {
     if (this.isInitialized) {
       throw new UnsupportedOperationException("Cannot change checkpoint interval of a DStream after streaming context has started");
     }
-    const d = toDuration(interval, "checkpoint interval");
+    const d = positiveDuration(interval, "checkpoint interval");
     if (this.storageLevel === StorageLevel.NONE) this.persist();
     this.checkpointDuration = d;
     return this;

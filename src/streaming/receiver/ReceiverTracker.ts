@@ -1,4 +1,3 @@
-import { IllegalArgumentException } from "../../core/errors.js";
 import { logger } from "../../core/log.js";
 import type { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { StreamingContext } from "../StreamingContext.js";
@@ -9,6 +8,7 @@ import type { ReceivedBlock, StoredBlock } from "./ReceivedBlock.js";
 import type { ReceivedBlockHandler } from "./ReceivedBlockHandler.js";
 import type { ReceivedBlockTracker } from "./ReceivedBlockTracker.js";
 import { receivedBlockStorage } from "../wal/receivedBlockStorage.js";
+import { blockIntervalMs } from "../streamingConf.js";
 import { ReceiverSupervisor, errorText, type ReceiverSupervisorHost } from "./ReceiverSupervisor.js";
 
 /** What the tracker needs of a receiver input stream. */
@@ -43,8 +43,7 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
   private constructor(private readonly ssc: StreamingContext) {
     const conf = ssc.conf;
     this.clock = ssc.clock;
-    this.blockIntervalMs = conf.getTimeAsMs("spark.streaming.blockInterval", "200ms");
-    if (!(this.blockIntervalMs > 0)) throw new IllegalArgumentException("requirement failed: 'spark.streaming.blockInterval' should be a positive value");
+    this.blockIntervalMs = blockIntervalMs(conf);
     this.restartDelayMs = conf.getInt("spark.streaming.receiverRestartDelay", 2000);
     this.location = conf.get("spark.driver.host", "localhost");
     // In memory, or also in the write-ahead log (recovered first when the context was resumed).

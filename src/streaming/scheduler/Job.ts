@@ -43,8 +43,9 @@ export class Job {
     };
   }
 
+  /** Spark's job id: the batch time prints as a Time does, "streaming job 1000 ms.0". */
   toString(): string {
-    return `streaming job ${this.time.milliseconds}.${this.outputOpId}`;
+    return `streaming job ${this.time}.${this.outputOpId}`;
   }
 }
 

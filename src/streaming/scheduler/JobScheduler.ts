@@ -21,7 +21,7 @@ export interface JobSchedulerHooks {
 export class JobScheduler {
   private readonly queue: Job[] = [];
   private readonly jobSets = new Map<number, JobSet>();
-  private running = 0;
+  private readonly runningJobs = new Set<Job>();
   private accepting = true;
   private idleWaiters: Array<() => void> = [];
 
@@ -33,10 +33,14 @@ export class JobScheduler {
 
   submitJobSet(jobSet: JobSet): void {
     if (!this.accepting) return;
-    if (jobSet.jobs.length === 0) return;
+    if (jobSet.jobs.length === 0) {
+      logger().info(`No jobs added for time ${jobSet.time}`);
+      return;
+    }
     this.bus.post("onBatchSubmitted", { batchInfo: jobSet.toBatchInfo() });
     this.jobSets.set(jobSet.time.milliseconds, jobSet);
     this.queue.push(...jobSet.jobs);
+    logger().info(`Added jobs for time ${jobSet.time}`);
     this.pump();
   }
 
@@ -57,9 +61,10 @@ export class JobScheduler {
   /**
    * Stops taking jobs. Gracefully, every queued job still runs; otherwise queued jobs are
    * dropped. Either way, jobs already running are awaited (up to `timeoutMs` if given), unless
-   * the caller is itself one of them.
+   * the caller is itself one of them. Past the timeout, the jobs still queued are dropped and
+   * those still running are left to themselves: the result lists them (empty when all ended).
    */
-  async stop(graceful: boolean, timeoutMs?: number): Promise<void> {
+  async stop(graceful: boolean, timeoutMs?: number): Promise<Job[]> {
     this.accepting = graceful;
     if (!graceful) this.queue.length = 0;
     const inJob = runningJob.getStore() !== undefined;
@@ -74,18 +79,20 @@ export class JobScheduler {
     }
     this.accepting = false;
     this.queue.length = 0;
+    const self = runningJob.getStore();
+    return [...this.runningJobs].filter((j) => j !== self);
   }
 
   private isIdle(): boolean {
-    return this.queue.length === 0 && this.running === 0;
+    return this.queue.length === 0 && this.runningJobs.size === 0;
   }
 
   private pump(): void {
-    while (this.running < this.concurrentJobs && this.queue.length > 0) {
+    while (this.runningJobs.size < this.concurrentJobs && this.queue.length > 0) {
       const job = this.queue.shift()!;
-      this.running++;
+      this.runningJobs.add(job);
       void runningJob.run(job, () => this.runJob(job)).finally(() => {
-        this.running--;
+        this.runningJobs.delete(job);
         this.pump();
         if (this.isIdle()) {
           const ws = this.idleWaiters;
@@ -104,10 +111,12 @@ export class JobScheduler {
     if (first) this.bus.post("onBatchStarted", { batchInfo: jobSet.toBatchInfo() });
     job.startTime = Date.now();
     this.bus.post("onOutputOperationStarted", { outputOperationInfo: job.toOutputOperationInfo() });
+    logger().info(`Starting job ${job} from job set of time ${jobSet.time}`);
     await job.run();
     job.endTime = Date.now();
     jobSet.handleJobCompletion(job);
     this.bus.post("onOutputOperationCompleted", { outputOperationInfo: job.toOutputOperationInfo() });
+    logger().info(`Finished job ${job} from job set of time ${jobSet.time}`);
     if (jobSet.hasCompleted) this.bus.post("onBatchCompleted", { batchInfo: jobSet.toBatchInfo() });
     if (job.hasFailed) {
       this.hooks.reportError(`Error running job ${job}`, job.error);

@@ -3,6 +3,7 @@ import type { StreamingContext } from "../StreamingContext.js";
 import { ReceiverInputDStream } from "../dstream/ReceiverInputDStream.js";
 import { ReceiverTracker } from "../receiver/ReceiverTracker.js";
 import { isSteppedClock } from "../util/Clock.js";
+import type { Job } from "../scheduler/Job.js";
 
 /**
  * The first half of a graceful stop (Spark's ReceiverTracker.stop(graceful) and
@@ -12,7 +13,7 @@ import { isSteppedClock } from "../util/Clock.js";
  * batches run to completion. A manual clock does not move on its own: there, data not yet in
  * a batch is reported and left (the write-ahead log keeps it, when enabled).
  */
-export async function stopReceiversAndDrain(ssc: StreamingContext, forced: () => boolean): Promise<void> {
+export async function stopReceiversAndDrain(ssc: StreamingContext, forced: () => boolean, deadline: number, timeout: number): Promise<void> {
   const receivers = ssc.graph.inputStreams.filter((s) => s instanceof ReceiverInputDStream);
   if (receivers.length === 0) return;
   const tracker = ReceiverTracker.of(ssc);
@@ -23,15 +24,28 @@ export async function stopReceiversAndDrain(ssc: StreamingContext, forced: () =>
     return;
   }
   const batchMs = ssc.batchDuration.milliseconds;
-  const timeout = ssc.conf.getTimeAsMs("spark.streaming.gracefulStopTimeout", `${10 * batchMs}ms`);
-  const deadline = Date.now() + timeout;
-  logger().info("Waiting for the received data to be allocated to batches");
+  logger().info("Waiting for all received blocks to be consumed for job generation");
   while (tracker.hasUnallocatedBlocks() && !forced()) {
     if (Date.now() >= deadline) {
-      logger().warn(`Timed out after ${timeout} ms (spark.streaming.gracefulStopTimeout) waiting for received data to be allocated to batches`);
+      logger().warn(`Timed out while stopping the job generator (timeout = ${timeout}): received blocks not yet in a batch stay unprocessed (spark.streaming.gracefulStopTimeout)`);
       return;
     }
     // Batches are generated on the timer; polling a fraction of a batch adds at most that to the stop.
     await new Promise<void>((resolve) => setTimeout(resolve, Math.min(100, batchMs)));
+  }
+}
+
+/**
+ * The stop gave up waiting for these jobs (their output operations never finished): say which
+ * output operation of which batch each is, and how long it has run. Their batches stay pending
+ * in the checkpoint, so a recovered context runs them again.
+ */
+export function warnStillRunning(jobs: readonly Job[], setting: string): void {
+  const now = Date.now();
+  for (const job of jobs) {
+    const ran = job.startTime === undefined ? "" : `, running for ${now - job.startTime} ms`;
+    logger().warn(
+      `Stopping without waiting for ${job}: output operation ${job.outputOpId} (${job.callSite || "unknown call site"}) of batch ${job.time} is still running${ran} after ${setting}`,
+    );
   }
 }

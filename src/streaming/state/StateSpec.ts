@@ -2,7 +2,7 @@ import type { RDD } from "../../core/rdd/RDD.js";
 import { Partitioner } from "../../core/partitioner/Partitioner.js";
 import { HashPartitioner } from "../../core/partitioner/HashPartitioner.js";
 import { userFn, positiveInt } from "../../core/rdd/api/userFunction.js";
-import { toDuration, type Duration, type DurationLike } from "../Duration.js";
+import { positiveDuration, type Duration, type DurationLike } from "../Duration.js";
 import type { Time } from "../Time.js";
 import type { State } from "./State.js";
 
@@ -55,7 +55,7 @@ export class StateSpec<K, V, S, E> {
 
   /** Keys that receive no record for `idleDuration` get one last call with `state.isTimingOut()` and are removed. */
   timeout(idleDuration: DurationLike): this {
-    this.timeoutInterval = toDuration(idleDuration, "StateSpec.timeout");
+    this.timeoutInterval = positiveDuration(idleDuration, "StateSpec.timeout");
     return this;
   }
 

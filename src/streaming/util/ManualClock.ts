@@ -25,7 +25,9 @@ export class ManualClock implements SteppedClock {
   }
 
   advance(timeToAdd: number): Promise<void> {
-    this.time += checkMillis("advance", timeToAdd);
+    // Batches already generated cannot be taken back: a clock that moves backwards would generate them again.
+    if (checkMillis("advance", timeToAdd) < 0) throw new RangeError(`advance: a manual clock only moves forward, got ${timeToAdd} ms; use setTime to jump`);
+    this.time += timeToAdd;
     return this.moved();
   }
 

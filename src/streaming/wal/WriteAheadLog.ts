@@ -1,4 +1,5 @@
-import { closeSync, fsync, fsyncSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, readdirSync, rmSync } from "node:fs";
+import { makeDirectories } from "../../core/util/makeDirectories.js";
 import { join } from "node:path";
 import { logger } from "../../core/log.js";
 import { fsyncDirectorySync, HEADER_BYTES } from "../../core/storage/ChecksummedFile.js";
@@ -57,7 +58,7 @@ export class WriteAheadLog {
     readonly directory: string,
     private readonly options: WriteAheadLogOptions,
   ) {
-    mkdirSync(directory, { recursive: true });
+    makeDirectories(directory, "write-ahead log");
     const last = this.segments().at(-1);
     this.nextSeq = last === undefined ? 0 : Number(SEGMENT.exec(last)![2]) + 1;
   }

@@ -42,14 +42,14 @@ export function addApiRoutes(router: Router, ui: SparkUI): void {
       app(ctx);
       const wanted = statusFilter<JobStatus | "UNKNOWN">(ctx.query, ["RUNNING", "SUCCEEDED", "FAILED", "UNKNOWN"]);
       const jobs = ui.appStore.jobList().filter((j) => wanted.length === 0 || wanted.includes(j.status));
-      sendJson(ctx.res, jobs.map((j) => jobData(ui.appStore, j)));
+      sendJson(ctx.res, jobs.map((j) => jobData(ui.appStore, j, ui.streaming?.store.batchDurationMs)));
     })
     .get(`${APP}/jobs/{jobId}`, (ctx) => {
       app(ctx);
       const id = intParam(ctx.params.jobId, "jobId");
       const job = ui.appStore.job(id);
       if (!job) throw new NotFound(`unknown job: ${id}`);
-      sendJson(ctx.res, jobData(ui.appStore, job));
+      sendJson(ctx.res, jobData(ui.appStore, job, ui.streaming?.store.batchDurationMs));
     })
     .get(`${APP}/stages`, (ctx) => {
       app(ctx);

@@ -3,6 +3,7 @@ import type { SparkContext } from "../../core/SparkContext.js";
 import type { AppStatusStore, JobRecord, StageRecord, TaskRecord } from "../status/AppStatusStore.js";
 import { dstreamVersion } from "../version.js";
 import { apiDate, apiDateOpt } from "./apiDate.js";
+import { streamingJobDescription } from "../pages/format.js";
 import type { ApplicationEnvironmentInfo, ApplicationInfo, JobData, StageData, TaskData } from "./types.js";
 
 /** The Spark user: the operating system's user name, as Spark defaults it. */
@@ -38,17 +39,17 @@ export function applicationInfo(sc: SparkContext, now: number): ApplicationInfo 
 }
 
 /** A job's description: which streaming batch and output operation ran it, as Spark's streaming jobs say. */
-export function jobDescription(job: JobRecord): string | undefined {
+export function jobDescription(job: JobRecord, batchDurationMs: number): string | undefined {
   if (job.batchTime === undefined) return undefined;
-  return `Streaming job from [output operation ${job.outputOpId ?? 0}, batch time ${apiDate(job.batchTime)}]`;
+  return streamingJobDescription(job.batchTime, job.outputOpId ?? 0, batchDurationMs);
 }
 
-export function jobData(store: AppStatusStore, job: JobRecord): JobData {
+export function jobData(store: AppStatusStore, job: JobRecord, batchDurationMs = 1000): JobData {
   const c = store.jobCounts(job);
   return {
     jobId: job.jobId,
     name: job.name,
-    description: jobDescription(job),
+    description: jobDescription(job, batchDurationMs),
     submissionTime: apiDate(job.submissionTime),
     completionTime: apiDateOpt(job.completionTime),
     stageIds: [...job.stageIds],

@@ -52,10 +52,16 @@ export function formatDate(ms: number | undefined): string {
   return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** A batch time, with milliseconds when batches are shorter than a second. */
-export function formatBatchTime(ms: number, batchDurationMs: number): string {
+/** A batch time, with milliseconds when batches are shorter than a second; without the date when `showYYYYMMSS` is false (Spark's UIUtils.formatBatchTime). */
+export function formatBatchTime(ms: number, batchDurationMs: number, showYYYYMMSS = true): string {
   const base = formatDate(ms);
-  return batchDurationMs < 1000 ? `${base}.${pad(new Date(ms).getMilliseconds(), 3)}` : base;
+  const full = batchDurationMs < 1000 ? `${base}.${pad(new Date(ms).getMilliseconds(), 3)}` : base;
+  return showYYYYMMSS ? full : full.slice(full.indexOf(" ") + 1);
+}
+
+/** The description Spark's JobScheduler gives the jobs of a streaming output operation (HTML, as Spark stores it). */
+export function streamingJobDescription(batchTime: number, outputOpId: number, batchDurationMs: number): string {
+  return `Streaming job from <a href="/streaming/batch/?id=${batchTime}">[output operation ${outputOpId}, batch time ${formatBatchTime(batchTime, batchDurationMs, false)}]</a>`;
 }
 
 /** "0.0 B", "1.5 KiB", "2.0 MiB". */

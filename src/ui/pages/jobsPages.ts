@@ -19,8 +19,8 @@ function duration(start: number | undefined, end: number | undefined): number | 
 function jobDescription(ctx: JobsPageContext, job: JobRecord): Html {
   const name = html`<a href="${`/jobs/job/?id=${job.jobId}`}" class="callsite">${job.name}</a>`;
   if (job.batchTime === undefined) return name;
-  const t = formatBatchTime(job.batchTime, ctx.batchDurationMs ?? 1000);
-  return html`${name}<div class="muted small">Streaming job from <a href="${`/streaming/batch/?id=${job.batchTime}`}">batch ${t}</a>, output operation ${job.outputOpId ?? 0}</div>`;
+  const t = formatBatchTime(job.batchTime, ctx.batchDurationMs ?? 1000, false);
+  return html`${name}<div class="muted small">Streaming job from <a href="${`/streaming/batch/?id=${job.batchTime}`}">[output operation ${job.outputOpId ?? 0}, batch time ${t}]</a></div>`;
 }
 
 function jobStatus(job: JobRecord): Html {

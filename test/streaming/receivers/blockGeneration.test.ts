@@ -172,18 +172,26 @@ for (const master of MASTERS) {
       assert.throws(() => new HandReceiver<string>(StorageLevel.NONE), /storage level NONE cannot hold received blocks/);
     });
 
-    test("spark.streaming.blockInterval must be positive: start fails with Spark's message", async () => {
+    test("spark.streaming.blockInterval must be positive: the context is refused with Spark's message", async () => {
       const conf = sc().conf;
       const previous = conf.getOption("spark.streaming.blockInterval");
       conf.set("spark.streaming.blockInterval", "0ms");
-      const ssc = new StreamingContext(sc(), Seconds(1), { clock: new ManualClock() });
       try {
-        ssc.receiverStream(new HandReceiver<string>()).foreachRDD(() => undefined);
-        assert.throws(() => ssc.start(), /'spark.streaming.blockInterval' should be a positive value/);
+        // At construction, before any receiver could start (Spark checks when its BlockGenerator is made).
+        assert.throws(() => new StreamingContext(sc(), Seconds(1), { clock: new ManualClock() }), /^IllegalArgumentException: requirement failed: 'spark.streaming.blockInterval' should be a positive value$/);
+        // A setting changed after construction is still checked when the receivers start.
+        conf.remove("spark.streaming.blockInterval");
+        const ssc = new StreamingContext(sc(), Seconds(1), { clock: new ManualClock() });
+        conf.set("spark.streaming.blockInterval", "0ms");
+        try {
+          ssc.receiverStream(new HandReceiver<string>()).foreachRDD(() => undefined);
+          assert.throws(() => ssc.start(), /'spark.streaming.blockInterval' should be a positive value/);
+        } finally {
+          await ssc.stop({ stopSparkContext: false });
+        }
       } finally {
         if (previous === undefined) conf.remove("spark.streaming.blockInterval");
         else conf.set("spark.streaming.blockInterval", previous);
-        await ssc.stop({ stopSparkContext: false });
       }
     });
   });

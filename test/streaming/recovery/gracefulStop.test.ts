@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Milliseconds, Receiver, StreamingContext } from "../../../src/index.js";
 import { ChildApp, waitUntil } from "./childApp.js";
 import { AckingLineServer } from "./ackingLineServer.js";
-import { stopAll } from "./inProcessApp.js";
+import { captureLog, stopAll } from "./inProcessApp.js";
 
 /** Stores a counter as fast as the event loop allows: one record at a time, and every tenth batch of ten reliably. */
 class CountingReceiver extends Receiver<number> {
@@ -42,7 +42,8 @@ for (const wal of [false, true]) {
       master: "local[2]",
       appName: "graceful",
       batchDuration: Milliseconds(100),
-      conf: { "spark.ui.enabled": "false", "spark.streaming.receiver.writeAheadLog.enable": String(wal) },
+      // A generous bound: this test is about what a graceful stop processes, not about its timeout.
+      conf: { "spark.ui.enabled": "false", "spark.streaming.receiver.writeAheadLog.enable": String(wal), "spark.streaming.gracefulStopTimeout": "120s" },
     });
     ssc.checkpoint(dir);
     const receiver = new CountingReceiver();
@@ -123,9 +124,56 @@ test("SIGTERM stops an application gracefully: every line it acknowledged is pro
   assert.equal(processed.size, lines.length, "the graceful stop processed every acknowledged line before the process ended");
 });
 
-test("a second SIGTERM forces the stop of an application stuck in a batch", { timeout: 120_000 }, async (t) => {
+for (const master of ["local[1]", "local[2]"]) {
+  test(`a graceful stop gives up on an output operation that never ends after spark.streaming.gracefulStopTimeout, naming it [${master}]`, async () => {
+    const ssc = new StreamingContext({
+      master,
+      appName: "hung-output",
+      batchDuration: Milliseconds(50),
+      conf: { "spark.ui.enabled": "false", "spark.streaming.gracefulStopTimeout": "300ms" },
+    });
+    let started = 0;
+    ssc.queueStream([[1], [2], [3]]).foreachRDD(async (rdd) => {
+      started++;
+      await rdd.count();
+      // The first batch's output never settles, and holds nothing that keeps the process alive.
+      await new Promise<void>(() => undefined);
+    });
+    try {
+      ssc.start();
+      await waitUntil(() => (started === 1 ? true : undefined), 30_000, "the first batch is running");
+      const { log } = await captureLog(() => ssc.stop({ stopGracefully: true, stopSparkContext: false }));
+      assert.equal(ssc.getState(), "STOPPED");
+      assert.equal(started, 1, "the batches queued behind the hung one were dropped");
+      assert.match(log, /Timed out while stopping the job generator \(timeout = 300\)/);
+      assert.match(log, /Stopping without waiting for streaming job (\d+) ms\.0: output operation 0 \(foreachRDD at [^)]*gracefulStop\.test\.ts:\d+[^)]*\) of batch \1 ms is still running, running for \d+ ms after spark\.streaming\.gracefulStopTimeout/);
+    } finally {
+      await stopAll(ssc);
+    }
+  });
+
+  test(`SIGTERM ends an application whose output operation never ends, after spark.streaming.gracefulStopTimeout [${master}]`, { timeout: 120_000 }, async (t) => {
+    const work = mkdtempSync(join(tmpdir(), "dstream-sigterm-hung-"));
+    const app = new ChildApp("test/fixtures/recoveryStuckApp.ts", [join(work, "cp"), "1s", master]);
+    t.after(async () => {
+      await app.kill("SIGKILL");
+      rmSync(work, { recursive: true, force: true });
+    });
+    await app.waitForLine((l) => l === "STUCK", 60_000, "a batch to get stuck");
+    app.signal("SIGTERM");
+    const exit = await app.exited;
+    assert.deepEqual(exit, { code: 0, signal: null }, app.stderr.slice(-3000));
+    assert.ok(app.lines.includes("STOPPED"), "awaitTermination returned");
+    assert.match(app.stderr, /SIGTERM received: stopping the StreamingContext gracefully/);
+    assert.match(app.stderr, /Timed out while stopping the job generator \(timeout = 1000\)/);
+    assert.match(app.stderr, /Stopping without waiting for streaming job \d+ ms\.0: output operation 0 \(foreachRDD at [^)]*recoveryStuckApp\.ts:\d+/);
+  });
+}
+
+for (const master of ["local[1]", "local[2]"]) test(`a second SIGTERM forces the stop of an application stuck in a batch [${master}]`, { timeout: 120_000 }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), "dstream-sigterm2-"));
-  const app = new ChildApp("test/fixtures/recoveryStuckApp.ts", [join(work, "cp")]);
+  // A graceful stop that would wait an hour for the stuck batch: only the second signal ends it.
+  const app = new ChildApp("test/fixtures/recoveryStuckApp.ts", [join(work, "cp"), "1h", master]);
   t.after(async () => {
     await app.kill("SIGKILL");
     rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { makeDirectories } from "../../util/makeDirectories.js";
 import { join, resolve } from "node:path";
 import { RDD } from "../RDD.js";
 import type { Fn } from "../elementOps.js";
@@ -114,7 +115,7 @@ proto.saveAsTextFile = async function (this: Any, path: string) {
   if (existsSync(dir)) {
     throw new SparkException(`Output directory file:${dir} already exists. Remove it or choose another path.`);
   }
-  mkdirSync(dir, { recursive: true });
+  makeDirectories(dir, "saveAsTextFile");
   await runAction(this, { name: "saveAsTextFile", args: [dir] }, "saveAsTextFile");
   rmSync(join(dir, "_temporary"), { recursive: true, force: true });
   writeFileSync(join(dir, "_SUCCESS"), "");

@@ -3,7 +3,7 @@ import { NarrowDependency } from "../Dependency.js";
 import { ReliableCheckpointRDD } from "../ReliableCheckpointRDD.js";
 import { StorageLevel } from "../../storage/StorageLevel.js";
 import { SparkException, UnsupportedOperationException } from "../../errors.js";
-import { mkdirSync } from "node:fs";
+import { makeDirectories } from "../../util/makeDirectories.js";
 import { join } from "node:path";
 
 type Any = RDD<unknown>;
@@ -77,7 +77,7 @@ export async function doCheckpoint(rdd: Any): Promise<void> {
   for (const r of marked) {
     r.checkpointData!.state = "writing";
     const dir = reliableCheckpointDir(r)!;
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir, "checkpoint");
     await r.sc.runJob(r, { name: "writeCheckpoint", args: [dir] });
     r.checkpointData = {
       state: "done",

@@ -1,6 +1,6 @@
 import type { Partitioner } from "../../../core/partitioner/Partitioner.js";
 import { userFn } from "../../../core/rdd/api/userFunction.js";
-import { toDuration, type Duration, type DurationLike } from "../../Duration.js";
+import { positiveDuration, type Duration, type DurationLike } from "../../Duration.js";
 import type { DStream } from "../DStream.js";
 import { WindowedDStream, checkWindow } from "../WindowedDStream.js";
 import { ReducedWindowedDStream } from "../ReducedWindowedDStream.js";
@@ -16,8 +16,8 @@ function windowArgs(
   slide: DurationLike | undefined,
   what: "windowed DStream" | "ReducedWindowedDStream",
 ): [Duration, Duration] {
-  const w = toDuration(window, "windowDuration");
-  const s = slide === undefined || slide === null ? parent.slideDuration : toDuration(slide, "slideDuration");
+  const w = positiveDuration(window, "windowDuration");
+  const s = slide === undefined || slide === null ? parent.slideDuration : positiveDuration(slide, "slideDuration");
   checkWindow(parent, w, s, what);
   return [w, s];
 }
