@@ -1,3 +1,5 @@
+import { FileSystems } from "./fs/FileSystems.js";
+import { joinPath, qualify } from "./fs/fsPath.js";
 import { mkdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -48,6 +50,8 @@ export const sparkContextPlugins = new ContextPluginRegistry<SparkContext>("Spar
  */
 export class SparkContext {
   readonly conf: SparkConf;
+  /** The Hadoop configuration filesystems are built with: `spark.hadoop.*` settings without the prefix. */
+  readonly hadoopConfiguration: Readonly<Record<string, string>>;
   readonly master: string;
   readonly appName: string;
   readonly applicationId: string;
@@ -107,6 +111,12 @@ export class SparkContext {
     c.setIfMissing("spark.driver.host", "localhost");
     const logLevel = c.getOption("spark.log.level");
     if (logLevel) setLogLevel(logLevel);
+    // Hadoop's configuration is the `spark.hadoop.*` entries without the prefix, as in Spark's
+    // SparkHadoopUtil; remote filesystems (dstream/hdfs) are built with it.
+    this.hadoopConfiguration = Object.fromEntries(
+      c.getAll().filter(([k]) => k.startsWith("spark.hadoop.")).map(([k, v]) => [k.slice("spark.hadoop.".length), v]),
+    );
+    FileSystems.setConf(this.hadoopConfiguration);
     const threads = parsed.threads;
     this.defaultParallelism = c.getInt("spark.default.parallelism", threads);
     this.localDir = join(resolve(c.get("spark.local.dir", tmpdir())), `dstream-${this.applicationId}-${process.pid}`);
@@ -322,8 +332,8 @@ export class SparkContext {
   }
 
   setCheckpointDir(directory: string): void {
-    this.checkpointDir = join(resolve(directory), this.applicationId);
-    mkdirSync(this.checkpointDir, { recursive: true });
+    this.checkpointDir = joinPath(qualify(directory), this.applicationId);
+    FileSystems.get(this.checkpointDir, "setCheckpointDir").mkdirs(this.checkpointDir);
   }
 
   getCheckpointDir(): string | undefined {

@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { FileSystems } from "../core/fs/FileSystems.js";
+import { qualify } from "../core/fs/fsPath.js";
 import { SparkContext } from "../core/SparkContext.js";
 import { SparkConf } from "../core/SparkConf.js";
 import type { RDD } from "../core/rdd/RDD.js";
@@ -149,11 +149,11 @@ export class StreamingContext {
       this.checkpointDirectory = undefined;
       return;
     }
-    const full = resolve(directory);
+    const full = qualify(directory);
     this.checkpointDirectory = full;
     // Executors only rebuild the graph: they write no checkpoint, so they create no directories.
     if (isExecutorMode()) return;
-    mkdirSync(full, { recursive: true });
+    FileSystems.get(full, "checkpoint").mkdirs(full);
     this.sparkContext.setCheckpointDir(full);
   }
 

@@ -1,5 +1,6 @@
-import { readdirSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import { isLocal, joinPath } from "../../core/fs/fsPath.js";
 
 /**
  * Names of metadata checkpoint files: `checkpoint-<sequence>-<batch time ms>`, the sequence
@@ -29,13 +30,9 @@ export interface CheckpointListing {
 
 /** Lists the checkpoint files in `dir`; an absent directory lists nothing. */
 export function listCheckpointFiles(dir: string): CheckpointListing {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { files: [], foreign: [] };
-    throw e;
-  }
+  const fs = FileSystems.get(dir, "checkpoint");
+  if (!fs.getFileStatus(dir)) return { files: [], foreign: [] };
+  const names = fs.listStatus(dir).map((s) => s.name);
   const files: CheckpointFileName[] = [];
   const foreign: string[] = [];
   for (const name of names) {
@@ -45,7 +42,7 @@ export function listCheckpointFiles(dir: string): CheckpointListing {
       foreign.push(name);
       continue;
     }
-    files.push({ name, path: join(dir, name), sequence: Number(m[1]), time: Number(m[2]) });
+    files.push({ name, path: joinPath(dir, name), sequence: Number(m[1]), time: Number(m[2]) });
   }
   files.sort((a, b) => b.sequence - a.sequence);
   return { files, foreign: foreign.sort() };
@@ -53,10 +50,13 @@ export function listCheckpointFiles(dir: string): CheckpointListing {
 
 /** A path as stored in a checkpoint: relative to its directory when inside it. */
 export function storedPath(root: string, path: string): string {
+  if (!isLocal(root) || !isLocal(path)) return path.startsWith(root + "/") ? path.slice(root.length + 1) : path;
   const rel = relative(root, path);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : resolve(path);
 }
 
 export function resolveStoredPath(root: string, stored: string): string {
+  if (!isLocal(stored)) return stored;
+  if (!isLocal(root)) return stored.startsWith("/") ? stored : joinPath(root, stored);
   return isAbsolute(stored) ? stored : resolve(root, stored);
 }
