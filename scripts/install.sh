@@ -7,6 +7,8 @@
 #   chromium          for the web UI's browser test (scripts/install-browser.sh)
 #   Kafka             broker jars from Maven Central, then a KRaft broker on 127.0.0.1:9092
 #                     (KAFKA_BOOTSTRAP overrides the address)
+#   HDFS              hadoop-client-minicluster jars from Maven Central, then a NameNode and a
+#                     DataNode: hdfs://127.0.0.1:8020, WebHDFS on 127.0.0.1:9870 (scripts/hdfs.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +43,5 @@ fi
 bash scripts/install-browser.sh
 
 bash scripts/kafka.sh start
+
+bash scripts/hdfs.sh start
