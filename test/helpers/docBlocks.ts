@@ -63,6 +63,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
           paths: {
             dstream: [join(root, "src/index.ts")],
             "dstream/kafka": [join(root, "src/connectors/kafka/index.ts")],
+            "dstream/hdfs": [join(root, "src/connectors/hdfs/index.ts")],
           },
         },
         files,
