@@ -6,4 +6,4 @@ import { fileStreamCrashTest } from "../../streaming/recovery/fileStreamCrashCas
 import { cluster, hdfsFiles } from "./cluster.js";
 
 // Each batch lists the directory and writes checkpoints over HTTP: a longer batch keeps the grid.
-fileStreamCrashTest(hdfsFiles(), 500, { DSTREAM_TEST_WEBHDFS: cluster().webhdfs });
+fileStreamCrashTest(hdfsFiles(), 500, { DSTREAM_TEST_WEBHDFS: cluster().webhdfs }, 600_000);
