@@ -12,6 +12,8 @@
 #                     (KAFKA_BOOTSTRAP overrides the address)
 #   Flume             agent jars (and Spark's SparkSink) from Maven Central, then the default agent
 #                     (scripts/flume.sh: netcat 127.0.0.1:44444 -> Avro sink 41414 and SparkSink 41415)
+#   HDFS              hadoop-client-minicluster jars from Maven Central, then a NameNode and a
+#                     DataNode: hdfs://127.0.0.1:8020, WebHDFS on 127.0.0.1:9870 (scripts/hdfs.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +27,7 @@ done
 
 # The servers the tests use, each started by `bash scripts/<name>.sh start` (idempotent). A new
 # one is a script of that shape plus its name here.
-servers=(kafka flume)
+servers=(kafka flume hdfs)
 
 say() { echo "install.sh: $*" >&2; }
 

@@ -64,6 +64,14 @@ export { Receiver } from "./streaming/receiver/Receiver.js";
 export type { ReceiverSupervisor } from "./streaming/receiver/ReceiverSupervisor.js";
 
 // ---------------------------------------------------------------------------
+// Filesystems by URL scheme (Hadoop's FileSystem): local by default; `dstream/hdfs` registers
+// hdfs:// and webhdfs://, and a user can register another scheme the same way.
+// ---------------------------------------------------------------------------
+export { FileSystems, type FileSystemProvider } from "./core/fs/FileSystems.js";
+export type { FileSystem, FileStatus, FileSystemRef } from "./core/fs/FileSystem.js";
+export { LocalFileSystem } from "./core/fs/LocalFileSystem.js";
+
+// ---------------------------------------------------------------------------
 // Streaming inputs: receivers (run on the driver, data stored as blocks in shared memory),
 // socket streams and file streams. `import` installs socketTextStream, socketStream,
 // textFileStream, fileStream and binaryRecordsStream on StreamingContext.

@@ -12,6 +12,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cluster, hdfsDir } from "./connectors/hdfs/cluster.js";
+import { move, put } from "./helpers/fileBase.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const DASHES = "-".repeat(43);
@@ -170,6 +172,19 @@ describe("streaming examples", { concurrency: false }, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("HdfsWordCount reads from HDFS when given an hdfs:// path", async () => {
+    const dir = hdfsDir("hdfs-word-count");
+    const running = startExample(["HdfsWordCount", dir, "--seconds", "12", "--namenode-http", cluster().webhdfs]);
+    await waitFor(() => running.stdout().includes("Time: "), "the first batch");
+    put(`${dir}/.words.txt.tmp`, "a rose is a rose\n");
+    move(`${dir}/.words.txt.tmp`, `${dir}/words.txt`);
+    const { code, stdout, stderr } = await running.exited;
+    assert.equal(code, 0, stderr);
+    const withData = parseBatches(stdout).filter((b) => b.lines.length > 0);
+    assert.equal(withData.length, 1, stdout);
+    assert.deepEqual(sorted(withData[0]!.lines), ["(a,2)", "(is,1)", "(rose,2)"]);
   });
 
   test("QueueStream counts each queued RDD of 1..1000 by last digit", async () => {

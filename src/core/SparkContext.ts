@@ -1,5 +1,7 @@
-import { rmSync, existsSync } from "node:fs";
+import { FileSystems } from "./fs/FileSystems.js";
+import { joinPath, qualify } from "./fs/fsPath.js";
 import { makeDirectories } from "./util/makeDirectories.js";
+import { rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -50,6 +52,8 @@ export const sparkContextPlugins = new ContextPluginRegistry<SparkContext>("Spar
  */
 export class SparkContext {
   readonly conf: SparkConf;
+  /** The Hadoop configuration filesystems are built with: `spark.hadoop.*` settings without the prefix. */
+  readonly hadoopConfiguration: Readonly<Record<string, string>>;
   readonly master: string;
   readonly appName: string;
   readonly applicationId: string;
@@ -120,6 +124,12 @@ export class SparkContext {
     c.setIfMissing("spark.driver.host", "localhost");
     const logLevel = c.getOption("spark.log.level");
     if (logLevel) setLogLevel(logLevel);
+    // Hadoop's configuration is the `spark.hadoop.*` entries without the prefix, as in Spark's
+    // SparkHadoopUtil; remote filesystems (dstream/hdfs) are built with it.
+    this.hadoopConfiguration = Object.fromEntries(
+      c.getAll().filter(([k]) => k.startsWith("spark.hadoop.")).map(([k, v]) => [k.slice("spark.hadoop.".length), v]),
+    );
+    FileSystems.setConf(this.hadoopConfiguration);
     const threads = parsed.threads;
     this.defaultParallelism = positiveSetting(c, "spark.default.parallelism", threads);
     // Created now, not at the first spill: a spark.local.dir that cannot hold directories is refused before anything runs.
@@ -405,7 +415,8 @@ export class SparkContext {
 
   setCheckpointDir(directory: string): void {
     if (typeof directory !== "string" || directory.length === 0) throw new TypeError(`setCheckpointDir: expected a directory path, got ${String(directory)}`);
-    this.checkpointDir = makeDirectories(join(resolve(directory), this.applicationId), "setCheckpointDir");
+    this.checkpointDir = joinPath(qualify(directory), this.applicationId);
+    FileSystems.get(this.checkpointDir, "setCheckpointDir").mkdirs(this.checkpointDir, "setCheckpointDir");
   }
 
   getCheckpointDir(): string | undefined {

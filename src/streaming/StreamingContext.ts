@@ -1,5 +1,5 @@
-import { makeDirectories } from "../core/util/makeDirectories.js";
-import { resolve } from "node:path";
+import { FileSystems } from "../core/fs/FileSystems.js";
+import { qualify } from "../core/fs/fsPath.js";
 import { SparkContext } from "../core/SparkContext.js";
 import { SparkConf, type ConfValue } from "../core/SparkConf.js";
 import type { RDD } from "../core/rdd/RDD.js";
@@ -161,11 +161,11 @@ export class StreamingContext {
       this.checkpointDirectory = undefined;
       return;
     }
-    const full = resolve(directory);
+    const full = qualify(directory);
     this.checkpointDirectory = full;
     // Executors only rebuild the graph: they write no checkpoint, so they create no directories.
     if (isExecutorMode()) return;
-    makeDirectories(full, "checkpoint");
+    FileSystems.get(full, "checkpoint").mkdirs(full, "checkpoint");
     this.sparkContext.setCheckpointDir(full);
   }
 

@@ -57,6 +57,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
             dstream: [join(root, "src/index.ts")],
             "dstream/kafka": [join(root, "src/connectors/kafka/index.ts")],
             "dstream/flume": [join(root, "src/connectors/flume/index.ts")],
+            "dstream/hdfs": [join(root, "src/connectors/hdfs/index.ts")],
           },
         },
         files,

@@ -2,6 +2,7 @@
  * The entry point of a worker-thread executor. It rebuilds each stage's RDD chain from its plan
  * once, runs tasks one at a time, and answers with packed results.
  */
+import { FileSystems } from "../fs/FileSystems.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { BlockManager } from "../storage/BlockManager.js";
 import { BroadcastStore } from "../Broadcast.js";
@@ -44,6 +45,7 @@ function post(msg: WorkerToDriver, transfer: ArrayBuffer[] = []): void {
 }
 
 async function buildWork(plan: StagePlan): Promise<TaskWork> {
+  await FileSystems.load(plan.fileSystems);
   const rdd = await rebuildPlan(plan.rdd, env);
   if (plan.op) return { kind: "result", rdd, op: { name: plan.op.name, args: decodeFields(plan.op.args, env) as unknown[] } };
   const s = plan.shuffle!;

@@ -1,3 +1,4 @@
+import type { FileSystemRef } from "../fs/FileSystem.js";
 import type { PlanNode, EncodedPartitioner } from "./plan.js";
 import type { BlockRef } from "../shuffle/BlockRef.js";
 import type { TaskResult } from "./TaskResult.js";
@@ -15,6 +16,8 @@ export interface StagePlan {
     aggregator?: { createCombiner: unknown; mergeValue: unknown; mergeCombiners: unknown };
     mapSideCombine: boolean;
   };
+  /** The remote filesystems registered on the driver, for the task to register too. */
+  fileSystems?: FileSystemRef[];
 }
 
 export type DriverToWorker =

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { joinPath } from "../fs/fsPath.js";
 import { RDD } from "./RDD.js";
 import type { SparkContext } from "../SparkContext.js";
 import type { PlanArgs } from "../executor/plan.js";
@@ -11,7 +11,7 @@ export const CHECKPOINT_PART_KIND = "PART";
 
 /** The file that holds partition `split` of a checkpoint written to `dir`. */
 export function checkpointPartFile(dir: string, split: number): string {
-  return join(dir, `part-${String(split).padStart(5, "0")}`);
+  return joinPath(dir, `part-${String(split).padStart(5, "0")}`);
 }
 
 /** Reads an RDD back from the files its checkpoint wrote; the lineage before it is gone. */

@@ -1,9 +1,9 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { RDD } from "./RDD.js";
 import type { SparkContext } from "../SparkContext.js";
 import type { TaskContext } from "../scheduler/TaskContext.js";
 import type { PlanArgs } from "../executor/plan.js";
 import { listInputFiles } from "./inputFiles.js";
+import { FileSystems } from "../fs/FileSystems.js";
 
 interface FileSplit {
   path: string;
@@ -67,30 +67,27 @@ export class TextFileRDD extends RDD<string> {
 
 const CHUNK = 64 * 1024;
 
+type ReadAt = (offset: number, length: number) => Buffer;
+
 /**
  * Where the line after the first terminator at or after `pos` starts, or -1 at end of file.
  * Terminators are Hadoop's default ones: `\n`, `\r` and `\r\n` (one terminator, not two).
  */
-function nextLineStart(fd: number, pos: number): number {
-  const buf = Buffer.allocUnsafe(CHUNK);
+function nextLineStart(read: ReadAt, pos: number): number {
   for (;;) {
-    const n = readSync(fd, buf, 0, CHUNK, pos);
+    const buf = read(pos, CHUNK);
+    const n = buf.length;
     if (n <= 0) return -1;
     for (let i = 0; i < n; i++) {
       const c = buf[i]!;
       if (c === 10) return pos + i + 1;
       if (c === 13) {
-        const next = i + 1 < n ? buf[i + 1] : peekByte(fd, pos + i + 1);
+        const next = i + 1 < n ? buf[i + 1] : read(pos + i + 1, 1)[0];
         return pos + i + (next === 10 ? 2 : 1);
       }
     }
     pos += n;
   }
-}
-
-function peekByte(fd: number, pos: number): number | undefined {
-  const b = Buffer.allocUnsafe(1);
-  return readSync(fd, b, 0, 1, pos) === 1 ? b[0] : undefined;
 }
 
 /**
@@ -100,40 +97,30 @@ function peekByte(fd: number, pos: number): number | undefined {
  * next split begins.
  */
 export function readSplitLines(s: FileSplit): string[] {
-  const fd = openSync(s.path, "r");
-  try {
-    const end = s.start + s.length;
-    let first = s.start;
-    if (s.start !== 0) {
-      first = nextLineStart(fd, s.start);
-      if (first < 0 || first > end) return [];
-    }
-    const next = nextLineStart(fd, end);
-    const stop = next < 0 ? end + readToEnd(fd, end) : next;
-    if (stop <= first) return [];
-    const buf = Buffer.allocUnsafe(stop - first);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, first + got);
-      if (n <= 0) break;
-      got += n;
-    }
-    const text = buf.toString("utf8", 0, got);
-    const lines = text.split(/\r\n|\r|\n/);
-    // A trailing terminator ends the last line; it does not start an empty one.
-    if (text.endsWith("\n") || text.endsWith("\r")) lines.pop();
-    return lines;
-  } finally {
-    closeSync(fd);
+  const fs = FileSystems.get(s.path, "textFile");
+  const read: ReadAt = (offset, length) => fs.read(s.path, offset, length);
+  const end = s.start + s.length;
+  let first = s.start;
+  if (s.start !== 0) {
+    first = nextLineStart(read, s.start);
+    if (first < 0 || first > end) return [];
   }
+  const next = nextLineStart(read, end);
+  const stop = next < 0 ? end + readToEnd(read, end) : next;
+  if (stop <= first) return [];
+  const buf = read(first, stop - first);
+  const text = buf.toString("utf8");
+  const lines = text.split(/\r\n|\r|\n/);
+  // A trailing terminator ends the last line; it does not start an empty one.
+  if (text.endsWith("\n") || text.endsWith("\r")) lines.pop();
+  return lines;
 }
 
 /** Bytes from `pos` to the end of the file. */
-function readToEnd(fd: number, pos: number): number {
-  const buf = Buffer.allocUnsafe(CHUNK);
+function readToEnd(read: ReadAt, pos: number): number {
   let total = 0;
   for (;;) {
-    const n = readSync(fd, buf, 0, CHUNK, pos + total);
+    const n = read(pos + total, CHUNK).length;
     if (n <= 0) return total;
     total += n;
   }

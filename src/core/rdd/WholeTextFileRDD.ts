@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
 import { RDD } from "./RDD.js";
 import type { SparkContext } from "../SparkContext.js";
 import type { PlanArgs } from "../executor/plan.js";
 import { listInputFiles } from "./inputFiles.js";
 import { sliceBounds } from "./ParallelCollectionRDD.js";
+import { FileSystems } from "../fs/FileSystems.js";
+import { displayPath } from "../fs/fsPath.js";
 
 /** `[file:/path, content]` per file; files are spread over partitions in order, read by the executor. */
 export class WholeTextFileRDD extends RDD<[string, string]> {
@@ -23,7 +24,11 @@ export class WholeTextFileRDD extends RDD<[string, string]> {
   }
 
   compute(split: number): Iterable<[string, string]> {
-    return this.groups[split]!.map((p) => [`file:${p}`, readFileSync(p, "utf8")] as [string, string]);
+    return this.groups[split]!.map((p) => {
+      const fs = FileSystems.get(p, "wholeTextFiles");
+      const length = fs.getFileStatus(p)?.length ?? 0;
+      return [displayPath(p), fs.read(p, 0, length).toString("utf8")] as [string, string];
+    });
   }
 
   override planArgs(): PlanArgs {

@@ -1,6 +1,7 @@
-import { readdirSync, statSync, existsSync } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
 import { IllegalArgumentException } from "../errors.js";
+import type { FileSystem } from "../fs/FileSystem.js";
+import { FileSystems } from "../fs/FileSystems.js";
+import { displayPath, joinPath, pathPart, qualify } from "../fs/fsPath.js";
 
 /** Hadoop's hidden-file rule: names starting with `_` or `.` (such as `_SUCCESS`) are not input. */
 function hidden(name: string): boolean {
@@ -32,26 +33,23 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp("^" + re + "$");
 }
 
-function expandGlob(pattern: string): string[] {
-  const abs = resolve(pattern);
-  const parts = abs.split(sep);
-  let current = [parts[0] === "" ? sep : parts[0]!];
+function expandGlob(fs: FileSystem, pattern: string): string[] {
+  const [prefix, abs] = pathPart(qualify(pattern));
+  const parts = abs.split("/");
+  let current = [prefix + "/"];
   for (const part of parts.slice(1)) {
     if (part === "") continue;
     if (!/[*?[{]/.test(part)) {
-      current = current.map((c) => join(c, part)).filter((p) => existsSync(p));
+      current = current.map((c) => joinPath(c, part)).filter((p) => fs.getFileStatus(p) !== undefined);
       continue;
     }
     const re = globToRegExp(part);
     const next: string[] = [];
     for (const dir of current) {
-      let names: string[] = [];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const n of names.sort()) if (re.test(n) && !hidden(n)) next.push(join(dir, n));
+      const st = fs.getFileStatus(dir);
+      if (!st?.isDirectory) continue;
+      const names = fs.listStatus(dir).map((s) => s.name);
+      for (const n of names.sort()) if (re.test(n) && !hidden(n)) next.push(joinPath(dir, n));
     }
     current = next;
   }
@@ -82,32 +80,31 @@ export function listInputFiles(op: string, path: string): Array<{ path: string; 
   }
   const files: Array<{ path: string; size: number }> = [];
   const problems: string[] = [];
-  for (const raw of splitPaths(path.replace(/^file:(\/\/)?/, ""))) {
+  for (const raw of splitPaths(path)) {
+    const fs = FileSystems.get(raw, op);
     const isGlob = /[*?[{]/.test(raw);
-    const matches = isGlob ? expandGlob(raw) : existsSync(raw) ? [resolve(raw)] : [];
+    const full = qualify(raw);
+    const matches = isGlob ? expandGlob(fs, raw) : fs.getFileStatus(full) ? [full] : [];
     if (matches.length === 0) {
-      problems.push(isGlob ? `Input Pattern file:${resolve(raw)} matches 0 files` : `Input path does not exist: file:${resolve(raw)}`);
+      problems.push(isGlob ? `Input Pattern ${displayPath(full)} matches 0 files` : `Input path does not exist: ${displayPath(full)}`);
       continue;
     }
     for (const m of matches) {
-      const st = statSync(m);
-      if (st.isDirectory()) {
-        for (const name of readdirSync(m).sort()) {
-          if (hidden(name)) continue;
-          const child = join(m, name);
-          const cst = statSync(child);
-          if (cst.isDirectory()) {
+      const st = fs.getFileStatus(m)!;
+      if (st.isDirectory) {
+        for (const child of fs.listStatus(m).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+          if (hidden(child.name)) continue;
+          const childPath = joinPath(m, child.name);
+          if (child.isDirectory) {
             throw new IllegalArgumentException(
-              `${op}: Path: ${child} is a directory, which is not supported by the record reader. Point ${op} at the files, or use a glob such as ${join(m, "*", "*")}.`,
+              `${op}: Path: ${childPath} is a directory, which is not supported by the record reader. Point ${op} at the files, or use a glob such as ${joinPath(m, "*", "*")}.`,
             );
           }
-          files.push({ path: child, size: cst.size });
+          files.push({ path: childPath, size: child.length });
         }
-      } else files.push({ path: m, size: st.size });
+      } else files.push({ path: m, size: st.length });
     }
   }
   if (problems.length > 0) throw new IllegalArgumentException(`${op}: ${problems.join("\n")}`);
   return files;
 }
-
-export { basename, dirname };

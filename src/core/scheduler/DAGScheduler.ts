@@ -1,3 +1,4 @@
+import { FileSystems } from "../fs/FileSystems.js";
 import type { RDD } from "../rdd/RDD.js";
 import { NarrowDependency, ShuffleDependency } from "../rdd/Dependency.js";
 import { StorageLevel } from "../storage/StorageLevel.js";
@@ -244,6 +245,9 @@ export class DAGScheduler {
         },
       };
     }
+    // Executor threads register the same remote filesystems (dstream/hdfs) before they meet a path.
+    const fileSystems = FileSystems.refs();
+    if (fileSystems.length > 0) plan.fileSystems = fileSystems;
     return { plan, failures: b.failures };
   }
 

@@ -1,6 +1,5 @@
-import { renameSync, writeFileSync } from "node:fs";
-import { makeDirectories } from "../util/makeDirectories.js";
-import { join } from "node:path";
+import { FileSystems } from "../fs/FileSystems.js";
+import { joinPath } from "../fs/fsPath.js";
 import { StopPush, type RDD } from "../rdd/RDD.js";
 import { iteratorOf } from "../rdd/MapPartitionsRDD.js";
 import type { Fn } from "../rdd/elementOps.js";
@@ -146,10 +145,11 @@ export const resultOps: Record<string, ResultOp> = {
     const lines: string[] = [];
     rdd.pushTo(split, ctx, (x) => lines.push(sparkString(x)));
     const name = `part-${String(split).padStart(5, "0")}`;
-    const tmp = join(dir as string, `_temporary`, `${name}-attempt-${ctx.attemptNumber}`);
-    makeDirectories(join(dir as string, "_temporary"), "saveAsTextFile");
-    writeFileSync(tmp, lines.length ? lines.join("\n") + "\n" : "");
-    renameSync(tmp, join(dir as string, name));
+    // Written whole under a temporary name, then renamed: a part file under its final name is complete.
+    const fs = FileSystems.get(dir as string, "saveAsTextFile");
+    const tmp = joinPath(dir as string, `_temporary`, `${name}-attempt-${ctx.attemptNumber}`);
+    fs.create(tmp, Buffer.from(lines.length ? lines.join("\n") + "\n" : ""), true);
+    fs.rename(tmp, joinPath(dir as string, name), true);
     return lines.length;
   },
   writeCheckpoint(rdd, split, ctx, [dir]) {

@@ -2,6 +2,8 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
+import { FileSystems } from "../fs/FileSystems.js";
+import { isLocal, joinPath, nameOf, parentOf } from "../fs/fsPath.js";
 
 /**
  * dstream's durable file format, for every file recovery reads back (checkpoints, their data,
@@ -92,8 +94,29 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${tmpCounter++}`);
 }
 
+/**
+ * A remote filesystem (HDFS) has no fsync of ours to call: its create returns once the data is
+ * replicated, and its rename is atomic, so temporary name then rename gives the same guarantee.
+ */
+function writeRemote(path: string, kind: string, payload: Uint8Array, version: number): void {
+  const fs = FileSystems.get(path, "checkpoint");
+  const tmp = joinPath(parentOf(path), `.${nameOf(path)}.tmp-${process.pid}-${tmpCounter++}`);
+  try {
+    fs.create(tmp, Buffer.concat([encodeHeader(kind, version, payload), payload]), true);
+    fs.rename(tmp, path, true);
+  } catch (e) {
+    try {
+      fs.delete(tmp, false);
+    } catch {
+      // the write's own error is the one to report
+    }
+    throw e;
+  }
+}
+
 /** Writes `payload` to `path` atomically and durably (see the file comment). */
 export function writeChecksummedFileSync(path: string, kind: string, payload: Uint8Array, version = 1): void {
+  if (!isLocal(path)) return writeRemote(path, kind, payload, version);
   const tmp = tempPathFor(path);
   const fd = openSync(tmp, "w");
   try {
@@ -117,6 +140,7 @@ function writeFully(fd: number, bytes: Uint8Array): void {
 
 /** The same as `writeChecksummedFileSync`, without blocking the event loop on the disk. */
 export async function writeChecksummedFile(path: string, kind: string, payload: Uint8Array, version = 1): Promise<void> {
+  if (!isLocal(path)) return writeRemote(path, kind, payload, version);
   const tmp = tempPathFor(path);
   const fh = await open(tmp, "w");
   try {
@@ -136,7 +160,13 @@ export async function writeChecksummedFile(path: string, kind: string, payload: 
 export function readChecksummedFileSync(path: string, kind: string, maxVersion = 1): { version: number; payload: Buffer } {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    if (isLocal(path)) bytes = readFileSync(path);
+    else {
+      const fs = FileSystems.get(path, "checkpoint");
+      const st = fs.getFileStatus(path);
+      if (!st) throw new Error("File does not exist");
+      bytes = fs.read(path, 0, st.length);
+    }
   } catch (e) {
     throw new ChecksummedFileError(path, "unreadable", `cannot be read: ${(e as Error).message}`, { cause: e });
   }

@@ -1,5 +1,6 @@
-import { readdirSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import { isLocal, joinPath } from "../../core/fs/fsPath.js";
 import { CheckpointReadException } from "./CheckpointErrors.js";
 
 /**
@@ -30,13 +31,16 @@ export interface CheckpointListing {
 
 /** Lists the checkpoint files in `dir`; an absent directory lists nothing. */
 export function listCheckpointFiles(dir: string): CheckpointListing {
+  const fs = FileSystems.get(dir, "checkpoint");
   let names: string[];
   try {
-    names = readdirSync(dir);
+    const status = fs.getFileStatus(dir);
+    if (!status) return { files: [], foreign: [] };
+    if (!status.isDirectory) throw Object.assign(new Error(`${dir} is a file`), { code: "ENOTDIR" });
+    names = fs.listStatus(dir).map((s) => s.name);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { files: [], foreign: [] };
-    const why = code === "ENOTDIR" ? "it, or a directory above it, is a file" : `it cannot be read (${code ?? String(e)})`;
+    const why = code === "ENOTDIR" ? "it, or a directory above it, is a file" : `it cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
     throw new CheckpointReadException(`Cannot use checkpoint directory ${dir}: ${why}. Choose a directory on a writable file system.`, dir, { cause: e });
   }
   const files: CheckpointFileName[] = [];
@@ -48,7 +52,7 @@ export function listCheckpointFiles(dir: string): CheckpointListing {
       foreign.push(name);
       continue;
     }
-    files.push({ name, path: join(dir, name), sequence: Number(m[1]), time: Number(m[2]) });
+    files.push({ name, path: joinPath(dir, name), sequence: Number(m[1]), time: Number(m[2]) });
   }
   files.sort((a, b) => b.sequence - a.sequence);
   return { files, foreign: foreign.sort() };
@@ -56,10 +60,13 @@ export function listCheckpointFiles(dir: string): CheckpointListing {
 
 /** A path as stored in a checkpoint: relative to its directory when inside it. */
 export function storedPath(root: string, path: string): string {
+  if (!isLocal(root) || !isLocal(path)) return path.startsWith(root + "/") ? path.slice(root.length + 1) : path;
   const rel = relative(root, path);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : resolve(path);
 }
 
 export function resolveStoredPath(root: string, stored: string): string {
+  if (!isLocal(stored)) return stored;
+  if (!isLocal(root)) return stored.startsWith("/") ? stored : joinPath(root, stored);
   return isAbsolute(stored) ? stored : resolve(root, stored);
 }

@@ -1,5 +1,5 @@
-import { readdirSync, rmSync, rmdirSync, unlinkSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import { joinPath, parentOf } from "../../core/fs/fsPath.js";
 import { logger } from "../../core/log.js";
 import { SparkException } from "../../core/errors.js";
 import { writeChecksummedFile, writeChecksummedFileSync } from "../../core/storage/ChecksummedFile.js";
@@ -76,7 +76,7 @@ export class CheckpointWriter implements BatchCheckpointer {
   writeNow(time: number): void {
     this.checkpointTime = time;
     const cp = this.snapshot();
-    const file = join(this.root, metadataFileName(cp.sequence, cp.checkpointTime));
+    const file = joinPath(this.root, metadataFileName(cp.sequence, cp.checkpointTime));
     this.sequence++;
     try {
       writeChecksummedFileSync(file, METADATA_KIND, encodeMetadata(cp), METADATA_VERSION);
@@ -158,7 +158,7 @@ export class CheckpointWriter implements BatchCheckpointer {
       logger().error({ err: e instanceof Error ? (e.stack ?? e.message) : String(e) }, `Could not take a metadata checkpoint of batch ${this.checkpointTime} ms`);
       return;
     }
-    const file = join(this.root, metadataFileName(cp.sequence, cp.checkpointTime));
+    const file = joinPath(this.root, metadataFileName(cp.sequence, cp.checkpointTime));
     this.sequence++;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const t0 = performance.now();
@@ -183,8 +183,9 @@ export class CheckpointWriter implements BatchCheckpointer {
     try {
       // By sequence, newest first: writes may finish out of order (the one at start is synchronous).
       const files = listCheckpointFiles(this.root).files;
+      const fs = FileSystems.get(this.root, "checkpoint");
       for (const f of files.slice(RETAINED_CHECKPOINTS)) {
-        unlinkSync(f.path);
+        fs.delete(f.path, false);
         logger().debug(`Deleted old checkpoint ${f.path}`);
       }
       const kept = new Set(files.slice(0, RETAINED_CHECKPOINTS).map((f) => f.path));
@@ -200,18 +201,20 @@ export class CheckpointWriter implements BatchCheckpointer {
     const keep = liveDataDirs(this.streams);
     for (const r of this.retained) for (const d of r.dirs) keep.add(d);
     const current = this.ssc.sparkContext.getCheckpointDir();
+    const fs = FileSystems.get(this.root, "checkpoint");
     for (const dir of [...this.announced]) {
       if (keep.has(dir)) continue;
       this.announced.delete(dir);
-      if (relative(this.root, dir).startsWith("..")) continue; // never delete outside the checkpoint directory
-      rmSync(dir, { recursive: true, force: true });
+      if (!dir.startsWith(this.root + "/")) continue; // never delete outside the checkpoint directory
+      fs.delete(dir, true);
       logger().debug(`Deleted obsolete data checkpoint ${dir}`);
-      const parent = dirname(dir);
+      const parent = parentOf(dir);
       if (parent !== this.root && parent !== current) {
         try {
-          rmdirSync(parent);
-        } catch {
           // Not empty: other checkpoints of that run are still needed.
+          if (fs.listStatus(parent).length === 0) fs.delete(parent, false);
+        } catch {
+          // already gone
         }
       }
     }
@@ -220,13 +223,14 @@ export class CheckpointWriter implements BatchCheckpointer {
 
 /** Temporary files of writes a crash interrupted: never renamed into place, never read. */
 function removeStaleTemporaryFiles(root: string): void {
+  const fs = FileSystems.get(root, "checkpoint");
   let names: string[];
   try {
-    names = readdirSync(root);
+    names = fs.getFileStatus(root) ? fs.listStatus(root).map((s) => s.name) : [];
   } catch {
     return;
   }
   for (const n of names) {
-    if (n.startsWith(".checkpoint-") && n.includes(".tmp-")) rmSync(join(root, n), { force: true });
+    if (n.startsWith(".checkpoint-") && n.includes(".tmp-")) fs.delete(joinPath(root, n), false);
   }
 }

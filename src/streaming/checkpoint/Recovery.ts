@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { qualify } from "../../core/fs/fsPath.js";
 import { isExecutorMode } from "../../core/closure/index.js";
 import { IllegalStateException } from "../../core/errors.js";
 import { logger, warnOnce } from "../../core/log.js";
@@ -53,7 +53,7 @@ export function getOrCreateContext(checkpointPath: string, creatingFunc: () => S
   if (typeof creatingFunc !== "function") throw new TypeError(`getOrCreate: creatingFunc must be a function returning a new StreamingContext, got ${String(creatingFunc)}`);
   // An executor reloading the application only rebuilds its functions; the driver reads the checkpoint.
   if (isExecutorMode()) return creatingFunc();
-  const directory = resolve(checkpointPath);
+  const directory = qualify(checkpointPath);
   let loaded: LoadedCheckpoint | undefined;
   try {
     loaded = readCheckpoint(directory);

@@ -1,5 +1,6 @@
-import { readdirSync, statSync, type Dirent } from "node:fs";
-import { join, resolve } from "node:path";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import type { FileStatus } from "../../core/fs/FileSystem.js";
+import { joinPath, qualify } from "../../core/fs/fsPath.js";
 import { logger } from "../../core/log.js";
 import type { RDD } from "../../core/rdd/RDD.js";
 import { Duration } from "../Duration.js";
@@ -45,7 +46,9 @@ export class FileInputDStream<T> extends InputDStream<T> {
     private readonly format: FileRecordFormat,
   ) {
     super(ssc);
-    this.directory = resolve(directory.replace(/^file:(\/\/)?/, ""));
+    this.directory = qualify(directory);
+    // An unknown scheme fails here, when the stream is defined, not at the first batch.
+    FileSystems.get(this.directory, "fileStream");
     this.fileFilter = options.filter ?? (() => true);
     const newFilesOnly = options.newFilesOnly ?? true;
     this.initialModTimeIgnoreThreshold = newFilesOnly ? ssc.clock.getTimeMillis() : 0;
@@ -92,11 +95,15 @@ export class FileInputDStream<T> extends InputDStream<T> {
     for (const p of paths) this.recentlySelectedFiles.add(p);
     const files: Array<{ path: string; size: number }> = [];
     for (const path of paths) {
+      let size: number | undefined;
+      let problem = "it no longer exists";
       try {
-        files.push({ path, size: statSync(path).size });
+        size = FileSystems.get(path, "fileStream").getFileStatus(path)?.length;
       } catch (e) {
-        logger().error(`File ${path} of batch ${time} is gone (${(e as Error).message}); the batch is recomputed without it`);
+        problem = (e as Error).message;
       }
+      if (size !== undefined) files.push({ path, size });
+      else logger().error(`File ${path} of batch ${time} is gone (${problem}); the batch is recomputed without it`);
     }
     this.reportInputInfo(time, 0, { files: paths, Description: paths.join("\n") });
     const sc = this.ssc.sparkContext;
@@ -129,31 +136,27 @@ export class FileInputDStream<T> extends InputDStream<T> {
   private findNewFiles(currentTime: number): Array<{ path: string; size: number }> {
     const started = Date.now();
     const threshold = Math.max(this.initialModTimeIgnoreThreshold, currentTime - this.durationToRemember.milliseconds);
-    let entries: Dirent[];
+    let entries: FileStatus[];
+    const fs = FileSystems.get(this.directory, "fileStream");
     try {
-      entries = readdirSync(this.directory, { withFileTypes: true });
+      if (!fs.getFileStatus(this.directory)) {
+        logger().warn(`No directory to scan: ${this.directory}`);
+        return [];
+      }
+      entries = fs.listStatus(this.directory);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") logger().warn(`No directory to scan: ${this.directory}`);
-      else logger().warn({ err: String(e) }, `Error finding new files under ${this.directory}`);
+      logger().warn({ err: String(e) }, `Error finding new files under ${this.directory}`);
       return [];
     }
     const found: Array<{ path: string; size: number }> = [];
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (entry.name.startsWith(".") || entry.name.startsWith("_") || entry.isDirectory()) continue;
-      const path = join(this.directory, entry.name);
+    for (const st of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (st.name.startsWith(".") || st.name.startsWith("_") || st.isDirectory) continue;
+      const path = joinPath(this.directory, st.name);
       if (this.recentlySelectedFiles.has(path) || !this.fileFilter(path)) continue;
-      let st;
-      try {
-        st = statSync(path);
-      } catch {
-        continue; // moved away or deleted since the listing
-      }
-      if (!st.isFile()) continue;
-      const modTime = Math.floor(st.mtimeMs);
+      const modTime = Math.floor(st.modificationTime);
       // `<=` as in Spark (SPARK-4518): a file at exactly the threshold was visible to the previous window.
       if (modTime <= threshold || modTime > currentTime) continue;
-      found.push({ path, size: st.size });
+      found.push({ path, size: st.length });
     }
     const took = Date.now() - started;
     if (took > this.slideDuration.milliseconds) {

@@ -1,10 +1,10 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { RDD } from "../../core/rdd/RDD.js";
 import type { SparkContext } from "../../core/SparkContext.js";
 import type { TaskContext } from "../../core/scheduler/TaskContext.js";
 import type { PlanArgs } from "../../core/executor/plan.js";
 import { IllegalArgumentException } from "../../core/errors.js";
 import { computeSplits, readSplitLines } from "../../core/rdd/TextFileRDD.js";
+import { FileSystems } from "../../core/fs/FileSystems.js";
 
 /**
  * How a file stream reads its files, as Spark's input formats do:
@@ -87,19 +87,7 @@ function fileSplits(f: { path: string; size: number }, minPartitions: number, fo
 }
 
 function readRange(s: FileSplit): Buffer {
-  const fd = openSync(s.path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(s.length);
-    let got = 0;
-    while (got < s.length) {
-      const n = readSync(fd, buf, got, s.length - got, s.start + got);
-      if (n <= 0) break;
-      got += n;
-    }
-    return got === s.length ? buf : buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
+  return FileSystems.get(s.path, "fileStream").read(s.path, s.start, s.length);
 }
 
 /** `[offset, line]` for each line of a whole file; offsets count bytes, as LongWritable keys do. */

@@ -1,6 +1,8 @@
+import { isLocal } from "../../core/fs/fsPath.js";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { logger } from "../../core/log.js";
+import { UnsupportedOperationException } from "../../core/errors.js";
 import type { SparkConf } from "../../core/SparkConf.js";
 import { packValue, unpackValue } from "../../core/serialization/blockCodec.js";
 import type { ReceivedBlock, StoredBlock } from "../receiver/ReceivedBlock.js";
@@ -44,6 +46,13 @@ export class ReceivedBlockWriteAheadLog {
     private readonly root: string,
     conf: SparkConf,
   ) {
+    if (!isLocal(root)) {
+      // Segments are appended and fsynced in place, which WebHDFS cannot do durably.
+      throw new UnsupportedOperationException(
+        `The receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) needs a local checkpoint directory, but it is ${root}. ` +
+          `Use a local directory with ssc.checkpoint(...), or disable the write-ahead log; file streams need none, their files are the log.`,
+      );
+    }
     const maxSegmentBytes = conf.getSizeAsBytes("dstream.streaming.writeAheadLog.maxSegmentBytes", "64m");
     this.dataOptions = {
       rollingIntervalMs: conf.getInt("spark.streaming.receiver.writeAheadLog.rollingIntervalSecs", 60) * 1000,

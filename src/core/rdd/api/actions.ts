@@ -1,6 +1,5 @@
-import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { makeDirectories } from "../../util/makeDirectories.js";
-import { join, resolve } from "node:path";
+import { FileSystems } from "../../fs/FileSystems.js";
+import { displayPath, joinPath, qualify } from "../../fs/fsPath.js";
 import { RDD } from "../RDD.js";
 import type { Fn } from "../elementOps.js";
 import { callSite } from "../callSite.js";
@@ -111,14 +110,15 @@ proto.foreachPartition = async function (this: Any, f: Fn) {
 };
 proto.saveAsTextFile = async function (this: Any, path: string) {
   if (typeof path !== "string" || path.length === 0) throw new TypeError("saveAsTextFile: path must be a non-empty string");
-  const dir = resolve(path.replace(/^file:(\/\/)?/, ""));
-  if (existsSync(dir)) {
-    throw new SparkException(`Output directory file:${dir} already exists. Remove it or choose another path.`);
+  const dir = qualify(path);
+  const fs = FileSystems.get(dir, "saveAsTextFile");
+  if (fs.getFileStatus(dir)) {
+    throw new SparkException(`Output directory ${displayPath(dir)} already exists. Remove it or choose another path.`);
   }
-  makeDirectories(dir, "saveAsTextFile");
+  fs.mkdirs(dir, "saveAsTextFile");
   await runAction(this, { name: "saveAsTextFile", args: [dir] }, "saveAsTextFile");
-  rmSync(join(dir, "_temporary"), { recursive: true, force: true });
-  writeFileSync(join(dir, "_SUCCESS"), "");
+  fs.delete(joinPath(dir, "_temporary"), true);
+  fs.create(joinPath(dir, "_SUCCESS"), new Uint8Array(0), true);
 };
 
 type Pairs = RDD<[unknown, unknown]>;

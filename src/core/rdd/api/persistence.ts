@@ -3,8 +3,8 @@ import { NarrowDependency } from "../Dependency.js";
 import { ReliableCheckpointRDD } from "../ReliableCheckpointRDD.js";
 import { StorageLevel } from "../../storage/StorageLevel.js";
 import { SparkException, UnsupportedOperationException } from "../../errors.js";
-import { makeDirectories } from "../../util/makeDirectories.js";
-import { join } from "node:path";
+import { FileSystems } from "../../fs/FileSystems.js";
+import { displayPath, joinPath } from "../../fs/fsPath.js";
 
 type Any = RDD<unknown>;
 const proto = RDD.prototype as unknown as Record<string, Function>;
@@ -48,13 +48,13 @@ proto.isCheckpointed = function (this: Any) {
 };
 proto.getCheckpointFile = function (this: Any) {
   const cp = this.checkpointData?.checkpointRDD as ReliableCheckpointRDD<unknown> | undefined;
-  return cp ? `file:${cp.checkpointPath}` : undefined;
+  return cp ? displayPath(cp.checkpointPath) : undefined;
 };
 
 /** Where `rdd.checkpoint()` writes the RDD's files: known from the moment it is marked, before they exist. */
 export function reliableCheckpointDir(rdd: Any): string | undefined {
   const root = rdd.sc.getCheckpointDir();
-  return root === undefined ? undefined : join(root, `rdd-${rdd.id}`);
+  return root === undefined ? undefined : joinPath(root, `rdd-${rdd.id}`);
 }
 
 /**
@@ -77,7 +77,7 @@ export async function doCheckpoint(rdd: Any): Promise<void> {
   for (const r of marked) {
     r.checkpointData!.state = "writing";
     const dir = reliableCheckpointDir(r)!;
-    makeDirectories(dir, "checkpoint");
+    FileSystems.get(dir, "checkpoint").mkdirs(dir, "checkpoint");
     await r.sc.runJob(r, { name: "writeCheckpoint", args: [dir] });
     r.checkpointData = {
       state: "done",

@@ -1,0 +1,9 @@
+/**
+ * The SIGKILL recovery harness (test/streaming/recovery/fileStreamCrashCase.ts) with its input
+ * directory and its checkpoint directory both on the HDFS minicluster: exact final totals.
+ */
+import { fileStreamCrashTest } from "../../streaming/recovery/fileStreamCrashCase.js";
+import { cluster, hdfsFiles } from "./cluster.js";
+
+// Each batch lists the directory and writes checkpoints over HTTP: a longer batch keeps the grid.
+fileStreamCrashTest(hdfsFiles(), 500, { DSTREAM_TEST_WEBHDFS: cluster().webhdfs }, 600_000);
