@@ -13,7 +13,9 @@ export class LocalFileSystem implements FileSystem {
       const st = statSync(p);
       return { path: p, name: basename(p), length: st.size, isDirectory: st.isDirectory(), modificationTime: st.mtimeMs };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      // A path under a file is not there either (Hadoop's FileNotFoundException); mkdirs names the file.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
       throw e;
     }
   }

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { FileSystems } from "../../core/fs/FileSystems.js";
 import { isLocal, joinPath } from "../../core/fs/fsPath.js";
@@ -34,12 +35,18 @@ export function listCheckpointFiles(dir: string): CheckpointListing {
   const fs = FileSystems.get(dir, "checkpoint");
   let names: string[];
   try {
-    const status = fs.getFileStatus(dir);
-    if (!status) return { files: [], foreign: [] };
-    if (!status.isDirectory) throw Object.assign(new Error(`${dir} is a file`), { code: "ENOTDIR" });
-    names = fs.listStatus(dir).map((s) => s.name);
+    if (isLocal(dir)) {
+      // readdir tells a missing directory (ENOENT) from one under a file (ENOTDIR), which a status cannot.
+      names = readdirSync(dir.replace(/^file:(\/\/)?/, ""));
+    } else {
+      const status = fs.getFileStatus(dir);
+      if (!status) return { files: [], foreign: [] };
+      if (!status.isDirectory) throw Object.assign(new Error(`${dir} is a file`), { code: "ENOTDIR" });
+      names = fs.listStatus(dir).map((s) => s.name);
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { files: [], foreign: [] };
     const why = code === "ENOTDIR" ? "it, or a directory above it, is a file" : `it cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
     throw new CheckpointReadException(`Cannot use checkpoint directory ${dir}: ${why}. Choose a directory on a writable file system.`, dir, { cause: e });
   }
