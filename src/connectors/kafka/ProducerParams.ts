@@ -56,6 +56,7 @@ export function producerSettings(params: Readonly<Record<string, unknown>>): Pro
       ...(transactionalId !== undefined ? { transactionalId } : {}),
       transactionTimeoutMs: intSetting(params, "transaction.timeout.ms", 60_000),
       compression,
+      maxBlockMs: intSetting(params, "max.block.ms", 60_000),
     },
   };
 }
