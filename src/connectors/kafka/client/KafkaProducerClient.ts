@@ -194,8 +194,18 @@ export class KafkaProducerClient {
       await tx.cancel();
       this.txState = "ready";
     } catch (e) {
+      await this.dropFailedBegin();
       throw this.translate(e, "initTransactions");
     }
+  }
+
+  /**
+   * The library keeps a transaction whose begin failed (the coordinator could not be reached) as
+   * the active one, so that every later attempt fails with "There is already an active
+   * transaction": dropped here, so that a retry can succeed once the brokers are back.
+   */
+  private async dropFailedBegin(): Promise<void> {
+    await this.producer.transaction?.cancel().catch(() => undefined);
   }
 
   async beginTransaction(): Promise<void> {
@@ -208,6 +218,7 @@ export class KafkaProducerClient {
       this.txState = "in-transaction";
       this.txTouched = false;
     } catch (e) {
+      await this.dropFailedBegin();
       throw this.translate(e, "beginTransaction");
     }
   }
