@@ -31,7 +31,7 @@ export function uiSettings(conf: SparkConf): UiSettings {
     retainedStages: positive(conf, "spark.ui.retainedStages", 1000),
     retainedTasks: positive(conf, "spark.ui.retainedTasks", 100_000),
     retainedBatches: positive(conf, "spark.streaming.ui.retainedBatches", 1000),
-    redaction: new RegExp(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]key").replace(/^\(\?i\)/, ""), "i"),
+    redaction: new RegExp(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key").replace(/^\(\?i\)/, ""), "i"),
   };
 }
 
