@@ -60,7 +60,7 @@ export class SparkUI {
     this.appStore = new AppStatusStore(settings, (c) => this.appChanged(c));
     sc.addSparkListener(this.appStore.listener);
     this.assets = new StaticAssets();
-    this.hub = new EventHub(() => this.snapshot());
+    this.hub = new EventHub(() => this.snapshot(), settings.liveUpdateMaxConnections);
     addApiRoutes(this.router, this);
     addPageRoutes(this.router, this);
     this.router.get("/events", ({ req, res }) => this.hub.connect(req, res));

@@ -12,6 +12,8 @@ export interface UiSettings {
   retainedStages: number;
   retainedTasks: number;
   retainedBatches: number;
+  /** The most live pages (Server-Sent Events connections) served at once; more get 503. */
+  liveUpdateMaxConnections: number;
   /** Configuration keys whose values the Environment page and API hide. */
   redaction: RegExp;
 }
@@ -31,6 +33,7 @@ export function uiSettings(conf: SparkConf): UiSettings {
     retainedStages: positive(conf, "spark.ui.retainedStages", 1000),
     retainedTasks: positive(conf, "spark.ui.retainedTasks", 100_000),
     retainedBatches: positive(conf, "spark.streaming.ui.retainedBatches", 1000),
+    liveUpdateMaxConnections: positive(conf, "spark.ui.liveUpdate.maxConnections", 32),
     redaction: new RegExp(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key").replace(/^\(\?i\)/, ""), "i"),
   };
 }
