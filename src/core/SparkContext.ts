@@ -20,6 +20,7 @@ import { LocalExecutor } from "./executor/LocalExecutor.js";
 import { WorkerExecutor } from "./executor/WorkerExecutor.js";
 import { runExecutorShutdownHooks } from "./executor/executorShutdown.js";
 import { markExecutorGraphBuilt } from "./executor/executorModeSignal.js";
+import { executorPreloads } from "./executor/executorPreload.js";
 import { TaskScheduler } from "./scheduler/TaskScheduler.js";
 import { DAGScheduler } from "./scheduler/DAGScheduler.js";
 import { ListenerBus, type SparkListener } from "./scheduler/SparkListener.js";
@@ -157,6 +158,7 @@ export class SparkContext {
         storageMemory,
         entry: this.reloadEntry(),
         entryReadyTimeoutMs: this.conf.getTimeAsMs("dstream.executor.reloadTimeout", "10s"),
+        preload: executorPreloads(),
       },
       (lost) => this.replaceWorker(lost, storageMemory),
     );

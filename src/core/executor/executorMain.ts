@@ -147,6 +147,8 @@ async function start(): Promise<void> {
     await awaitExecutorGraph(imported, data.entryReadyTimeoutMs);
   }
   post({ type: "ready", registry: data.entry ? registrySnapshot() : [] });
+  // Not awaited: a task that needs one of these modules awaits the same import.
+  for (const m of data.preload) import(m).catch(() => undefined);
 }
 
 start().catch((e: unknown) => {

@@ -49,4 +49,6 @@ export interface ExecutorWorkerData {
   /** The application's entry module, imported in executor mode so closures can be rebuilt by id. */
   entry?: string;
   entryReadyTimeoutMs: number;
+  /** Modules imported right after the executor is ready (see `preloadOnExecutors`). */
+  preload: string[];
 }
