@@ -147,6 +147,14 @@ function capacity(r: StreamRun): number {
   return ms > 0 ? (records / ms) * 1000 : 0;
 }
 
+/** The first batch's processing time against the mean of the later ones (the capacity run's batches are the same size). */
+function warmup(r: StreamRun): { first: number; steady: number; ratio: number } {
+  const first = r.batches[0]?.processingDelay ?? 0;
+  const later = r.batches.slice(1).map((b) => b.processingDelay ?? 0);
+  const steady = later.reduce((a, b) => a + b, 0) / Math.max(1, later.length);
+  return { first, steady, ratio: steady > 0 ? first / steady : 0 };
+}
+
 function describeRun(r: StreamRun): string {
   return r.batches.map((b) => `${b.numRecords}/${b.processingDelay}ms+${b.schedulingDelay}ms`).join(" ");
 }
@@ -161,6 +169,7 @@ interface MasterResult {
   capacity: number;
   sustainable: number;
   txCapacity?: number;
+  warmup: { first: number; steady: number; ratio: number };
 }
 
 async function measure(master: string, withTransactions: boolean): Promise<MasterResult> {
@@ -170,6 +179,7 @@ async function measure(master: string, withTransactions: boolean): Promise<Maste
     const capRun = await streamRun(sc, Math.ceil(RECORDS / PARTITIONS / 4), 4, "executors");
     const cap = capacity(capRun);
     console.log(`  ${master}: capacity ${Math.round(cap).toLocaleString()} records/s of processing  [${describeRun(capRun)}]`);
+    const warm = warmup(capRun);
     let rate = Math.floor((cap * 0.9) / PARTITIONS);
     // The check must not run out of pre-loaded records.
     rate = Math.min(rate, Math.floor(RECORDS / PARTITIONS / (CHECK_BATCHES + 1)));
@@ -190,7 +200,7 @@ async function measure(master: string, withTransactions: boolean): Promise<Maste
       txCapacity = capacity(tx);
       console.log(`  ${master}: exactly-once sink capacity ${Math.round(txCapacity).toLocaleString()} records/s  [${describeRun(tx)}]`);
     }
-    return { master, capacity: cap, sustainable, ...(txCapacity !== undefined ? { txCapacity } : {}) };
+    return { master, capacity: cap, sustainable, warmup: warm, ...(txCapacity !== undefined ? { txCapacity } : {}) };
   } finally {
     await sc.stop();
   }
@@ -211,6 +221,9 @@ try {
     console.log(`  ${r.master.padEnd(9)} sustainable           ${f(r.sustainable)} records/s   (capacity ${Math.round(r.capacity).toLocaleString()}/s)   ${(r.sustainable / raw).toFixed(2)}x of raw`);
   }
   if (two.txCapacity !== undefined) console.log(`  local[2]  exactly-once capacity ${f(two.txCapacity)} records/s   ${(two.txCapacity / two.capacity).toFixed(2)}x of the at-least-once sink`);
+  for (const r of [one, two]) {
+    console.log(`  ${r.master.padEnd(9)} first batch ${r.warmup.first} ms vs ${Math.round(r.warmup.steady)} ms steady (same size): ${r.warmup.ratio.toFixed(2)}x`);
+  }
   console.log(`  local[2] / local[1] = ${(two.sustainable / Math.max(1, one.sustainable)).toFixed(2)}x sustainable, ${(two.capacity / Math.max(1, one.capacity)).toFixed(2)}x capacity`);
   console.log(`  (bench ran ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 } finally {

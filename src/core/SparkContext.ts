@@ -23,6 +23,7 @@ import { LocalExecutor } from "./executor/LocalExecutor.js";
 import { WorkerExecutor } from "./executor/WorkerExecutor.js";
 import { runExecutorShutdownHooks } from "./executor/executorShutdown.js";
 import { markExecutorGraphBuilt } from "./executor/executorModeSignal.js";
+import { executorPreloads } from "./executor/executorPreload.js";
 import { TaskScheduler } from "./scheduler/TaskScheduler.js";
 import { DAGScheduler } from "./scheduler/DAGScheduler.js";
 import { ListenerBus, type SparkListener } from "./scheduler/SparkListener.js";
@@ -209,6 +210,7 @@ export class SparkContext {
         entry: this.reloadUrl,
         reloadAtStart: this.moduleReload !== undefined,
         entryReadyTimeoutMs: this.reloadTimeoutMs,
+        preload: executorPreloads(),
       },
       (lost, reason) => this.replaceWorker(lost, reason, storageMemory),
     );

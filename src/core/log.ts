@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from "pino";
+import { isExecutorMode } from "./closure/executorMode.js";
 
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 
@@ -60,4 +61,18 @@ export function warnOnce(key: string, message: string): void {
   if (warnedOnce.has(key)) return;
   warnedOnce.add(key);
   logger().warn(message);
+}
+
+/**
+ * A warning about how the application is defined (a setting, a missing option), said only on
+ * the driver: an executor that reloads the application builds the same graph and would say it
+ * again, once per executor.
+ */
+export function warnOnDriver(message: string): void {
+  if (!isExecutorMode()) logger().warn(message);
+}
+
+/** As `warnOnDriver`, once per cause, for a definition that may be repeated (one per batch, say). */
+export function warnOnceOnDriver(key: string, message: string): void {
+  if (!isExecutorMode()) warnOnce(key, message);
 }

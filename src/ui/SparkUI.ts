@@ -68,7 +68,7 @@ export class SparkUI {
     sc.addSparkListener(this.executorStore.listener);
     sc.addSparkListener(this.storageStore.listener);
     this.assets = new StaticAssets();
-    this.hub = new EventHub(() => this.snapshot());
+    this.hub = new EventHub(() => this.snapshot(), settings.liveUpdateMaxConnections);
     addApiRoutes(this.router, this);
     addPageRoutes(this.router, this);
     this.router.get("/events", ({ req, res }) => this.hub.connect(req, res));

@@ -12,7 +12,10 @@ export interface UiSettings {
   retainedStages: number;
   retainedTasks: number;
   retainedBatches: number;
+  /** How many lost executors the Executors page keeps listing. */
   retainedDeadExecutors: number;
+  /** The most live pages (Server-Sent Events connections) served at once; more get 503. */
+  liveUpdateMaxConnections: number;
   /** Configuration keys whose values the Environment page and API hide. */
   redaction: RegExp;
 }
@@ -33,7 +36,8 @@ export function uiSettings(conf: SparkConf): UiSettings {
     retainedTasks: positive(conf, "spark.ui.retainedTasks", 100_000),
     retainedBatches: positive(conf, "spark.streaming.ui.retainedBatches", 1000),
     retainedDeadExecutors: positive(conf, "spark.ui.retainedDeadExecutors", 100),
-    redaction: new RegExp(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]key").replace(/^\(\?i\)/, ""), "i"),
+    liveUpdateMaxConnections: positive(conf, "spark.ui.liveUpdate.maxConnections", 32),
+    redaction: new RegExp(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key").replace(/^\(\?i\)/, ""), "i"),
   };
 }
 

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parsePrometheus, SseClient, startApp, type PromSample } from "./support.js";
-import { ManualClock, Seconds, SparkUI, StreamingContext } from "../../src/index.js";
+import { ManualClock, Seconds, SparkConf, SparkUI, StreamingContext } from "../../src/index.js";
+import { uiSettings } from "../../src/ui/UiSettings.js";
 
 interface BatchRow {
   batchId: number;
@@ -179,4 +180,35 @@ test("/metrics reports the size of each stateful stream's state", async () => {
     await ssc.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("live-update connections are capped by spark.ui.liveUpdate.maxConnections: 503 past the cap, freed on close", async () => {
+  const app = await startApp({ conf: { "spark.ui.liveUpdate.maxConnections": "2" } });
+  const open: SseClient[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const c = new SseClient(`${app.url}/events`);
+      open.push(c);
+      await c.next((e) => e.event === "snapshot", `the snapshot of connection ${i}`);
+    }
+    const refused = await fetch(`${app.url}/events`);
+    assert.equal(refused.status, 503);
+    assert.match(await refused.text(), /at most 2 live-update connections \(spark\.ui\.liveUpdate\.maxConnections\)/);
+    assert.equal(app.ui.liveClients, 2);
+    open.shift()!.close();
+    // The server sees the close when the socket's end arrives; this waits for it, it does not time it.
+    while (app.ui.liveClients > 1) await new Promise((r) => setImmediate(r));
+    const again = new SseClient(`${app.url}/events`);
+    open.push(again);
+    await again.next((e) => e.event === "snapshot", "the snapshot after a connection closed");
+    assert.equal(app.ui.liveClients, 2);
+  } finally {
+    for (const c of open) c.close();
+    await app.stop();
+  }
+});
+
+test("spark.ui.liveUpdate.maxConnections must be at least 1", () => {
+  assert.equal(uiSettings(new SparkConf()).liveUpdateMaxConnections, 32);
+  assert.throws(() => uiSettings(new SparkConf().set("spark.ui.liveUpdate.maxConnections", "0")), /spark\.ui\.liveUpdate\.maxConnections must be at least 1, got 0/);
 });

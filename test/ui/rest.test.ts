@@ -241,6 +241,30 @@ test("environment lists the configuration with secrets redacted, and the Node ru
   });
 });
 
+test("environment redacts secrets in the command line as spark.redaction.regex says, in REST and HTML", async () => {
+  const args = ["--db-password=xyz", "--token", "abc123", "-Dspark.my.secret=s3", "--url=http://h/?access.key=k", "--name=plain", "--accessKey=AK"];
+  process.argv.push(...args);
+  try {
+    await withApp({}, async (app) => {
+      const env = await getJson<{ systemProperties: Array<[string, string]> }>(`${app.api}/environment`);
+      const argv = new Map(env.systemProperties).get("process.argv")!;
+      const R = "*********(redacted)";
+      assert.ok(argv.endsWith(["--db-password=" + R, "--token", R, "-Dspark.my.secret=" + R, "--url=" + R, "--name=plain", "--accessKey=" + R].join(" ")), argv);
+      const page = await (await fetch(`${app.url}/environment/`)).text();
+      for (const secret of ["xyz", "abc123", "s3", "k", "AK"]) assert.ok(!page.includes(`=${secret}<`) && !page.includes(` ${secret} `) && !page.includes(`=${secret} `), secret);
+      assert.ok(page.includes("--db-password=*********(redacted)"));
+      assert.ok(page.includes("--name=plain"));
+    });
+    await withApp({ conf: { "spark.redaction.regex": "(?i)name" } }, async (app) => {
+      const env = await getJson<{ systemProperties: Array<[string, string]> }>(`${app.api}/environment`);
+      const argv = new Map(env.systemProperties).get("process.argv")!;
+      assert.ok(argv.includes("--name=*********(redacted)") && argv.includes("--db-password=xyz"), argv);
+    });
+  } finally {
+    process.argv.splice(process.argv.length - args.length, args.length);
+  }
+});
+
 test("completed batches are kept up to spark.streaming.ui.retainedBatches; totals count them all", async () => {
   await withApp({ counts: [1], conf: { "spark.streaming.ui.retainedBatches": "2" } }, async (app) => {
     for (let i = 0; i < 5; i++) await app.clock.advance(1000);

@@ -7,7 +7,10 @@ import { producerSettings, type ProducerParams } from "./ProducerParams.js";
 
 /** Settings shared by every client, by Kafka's names. */
 export interface AdminParams {
-  readonly "bootstrap.servers": string | readonly string[];
+  /** Required (`host:port[,host:port...]`), under this name or Spark 0.8's `metadata.broker.list`. */
+  readonly "bootstrap.servers"?: string | readonly string[];
+  /** Spark 0.8's (Kafka 0.8's) name for `bootstrap.servers`, accepted with a note. */
+  readonly "metadata.broker.list"?: string | readonly string[];
   readonly [setting: string]: unknown;
 }
 

@@ -9,7 +9,10 @@ import type { ConsumerClientOptions, IsolationLevel } from "./client/KafkaConsum
  * Deserializers are a built-in's name or a function; every other value is a string or number.
  */
 export interface KafkaParams<K = string | null, V = string> {
-  readonly "bootstrap.servers": string | readonly string[];
+  /** Required (`host:port[,host:port...]`), under this name or Spark 0.8's `metadata.broker.list`. */
+  readonly "bootstrap.servers"?: string | readonly string[];
+  /** Spark 0.8's (Kafka 0.8's) name for `bootstrap.servers`, accepted with a note. */
+  readonly "metadata.broker.list"?: string | readonly string[];
   readonly "key.deserializer"?: DeserializerSpec<K>;
   readonly "value.deserializer"?: DeserializerSpec<V>;
   readonly "group.id"?: string;

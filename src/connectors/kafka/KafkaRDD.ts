@@ -11,6 +11,11 @@ import { KafkaDataConsumer } from "./KafkaDataConsumer.js";
 import { executorConsumerSettings, type ExecutorConsumerSettings, type KafkaParams } from "./KafkaParams.js";
 import { OffsetRange, type HasOffsetRanges } from "./OffsetRange.js";
 import type { RawRecord } from "./client/RawRecord.js";
+import { preloadOnExecutors } from "../../core/executor/executorPreload.js";
+
+// The Kafka client takes seconds to load (it compiles its option validators): executors load it
+// when they start rather than in the first batch's tasks.
+preloadOnExecutors(import.meta.url);
 
 /** [topic, partition, fromOffset, untilOffset]: an offset range as it travels in a plan. */
 type RangeTuple = [string, number, number, number];

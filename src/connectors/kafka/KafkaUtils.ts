@@ -1,6 +1,6 @@
 import type { SparkContext } from "../../core/SparkContext.js";
 import { callSite } from "../../core/rdd/callSite.js";
-import { logger } from "../../core/log.js";
+import { warnOnceOnDriver } from "../../core/log.js";
 import type { KafkaParams } from "./KafkaParams.js";
 import { KafkaRDD } from "./KafkaRDD.js";
 import type { OffsetRange } from "./OffsetRange.js";
@@ -35,7 +35,7 @@ export class KafkaUtils {
       throw new IllegalArgumentException("createRDD: locationStrategy must be one of LocationStrategies.PreferConsistent, PreferBrokers or PreferFixed(...)");
     }
     if (kafkaParams["group.id"] === undefined) {
-      logger().warn("group.id is null, you should probably set it");
+      warnOnceOnDriver("KafkaUtils.createRDD:group.id", "group.id is null, you should probably set it");
     }
     const rdd = new KafkaRDD<K, V>(sc, kafkaParams, [...offsetRanges]);
     rdd.creationSite = callSite("createRDD");

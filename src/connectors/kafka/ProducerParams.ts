@@ -4,7 +4,10 @@ import type { Compression, ProducerClientOptions } from "./client/KafkaProducerC
 
 /** Kafka producer settings by Kafka's property names. Defaults are Kafka 3+'s: acks=all, idempotence on. */
 export interface ProducerParams {
-  readonly "bootstrap.servers": string | readonly string[];
+  /** Required (`host:port[,host:port...]`), under this name or Spark 0.8's `metadata.broker.list`. */
+  readonly "bootstrap.servers"?: string | readonly string[];
+  /** Spark 0.8's (Kafka 0.8's) name for `bootstrap.servers`, accepted with a note. */
+  readonly "metadata.broker.list"?: string | readonly string[];
   readonly acks?: "all" | "-1" | "0" | "1" | -1 | 0 | 1;
   readonly "enable.idempotence"?: boolean | "true" | "false";
   readonly "transactional.id"?: string;
@@ -56,6 +59,7 @@ export function producerSettings(params: Readonly<Record<string, unknown>>): Pro
       ...(transactionalId !== undefined ? { transactionalId } : {}),
       transactionTimeoutMs: intSetting(params, "transaction.timeout.ms", 60_000),
       compression,
+      maxBlockMs: intSetting(params, "max.block.ms", 60_000),
     },
   };
 }

@@ -176,6 +176,8 @@ function reloadEntry(): Promise<Array<[number, string]>> {
 
 async function start(): Promise<void> {
   post({ type: "ready", registry: data.reloadAtStart ? await reloadEntry() : [] });
+  // Not awaited: a task that needs one of these modules awaits the same import.
+  for (const m of data.preload) import(m).catch(() => undefined);
 }
 
 start().catch((e: unknown) => {

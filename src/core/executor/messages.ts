@@ -63,4 +63,6 @@ export interface ExecutorWorkerData {
   entry?: string;
   reloadAtStart?: boolean;
   entryReadyTimeoutMs: number;
+  /** Modules imported right after the executor is ready (see `preloadOnExecutors`). */
+  preload: string[];
 }

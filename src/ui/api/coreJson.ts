@@ -4,6 +4,7 @@ import type { AppStatusStore, JobRecord, StageRecord, TaskRecord } from "../stat
 import { dstreamVersion } from "../version.js";
 import { apiDate, apiDateOpt } from "./apiDate.js";
 import { streamingJobDescription } from "../pages/format.js";
+import { redactCommandLine, redactPair } from "./redaction.js";
 import type { ApplicationEnvironmentInfo, ApplicationInfo, JobData, StageData, TaskData } from "./types.js";
 
 /** The Spark user: the operating system's user name, as Spark defaults it. */
@@ -157,15 +158,16 @@ export function stageData(s: StageRecord, withTasks: boolean): StageData {
   };
 }
 
-const REDACTED = "*********(redacted)";
-
 /** Spark's Environment tab: configuration (secrets redacted, as spark.redaction.regex says) and the process. */
 export function environmentInfo(sc: SparkContext, redaction: RegExp): ApplicationEnvironmentInfo {
-  const sparkProperties = sc.conf.getAll().map(([k, v]): [string, string] => [k, redaction.test(k) || redaction.test(v) ? REDACTED : v]);
-  const systemProperties: Array<[string, string]> = [
+  const sparkProperties = sc.conf.getAll().map(([k, v]): [string, string] => [k, redactPair(redaction, k, v)]);
+  // As Spark's Environment tab: the command line argument by argument, other properties by key or value.
+  const commandLines: Array<[string, string]> = [
+    ["node.execArgv", redactCommandLine(redaction, process.execArgv).join(" ")],
+    ["process.argv", redactCommandLine(redaction, process.argv.slice(1)).join(" ")],
+  ];
+  const properties: Array<[string, string]> = [
     ["node.execPath", process.execPath],
-    ["node.execArgv", process.execArgv.join(" ")],
-    ["process.argv", process.argv.slice(1).join(" ")],
     ["process.pid", String(process.pid)],
     ["process.cwd", process.cwd()],
     ["os.hostname", hostname()],
@@ -173,6 +175,7 @@ export function environmentInfo(sc: SparkContext, redaction: RegExp): Applicatio
     ["user.name", sparkUser()],
     ["dstream.version", dstreamVersion()],
   ];
+  const systemProperties = [...commandLines, ...properties.map(([k, v]): [string, string] => [k, redactPair(redaction, k, v)])];
   return {
     runtime: { nodeVersion: process.version, v8Version: process.versions.v8, platform: `${process.platform} ${process.arch}`, dstreamVersion: dstreamVersion() },
     sparkProperties,

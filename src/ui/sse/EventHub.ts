@@ -16,7 +16,11 @@ export class EventHub {
   private nextId = 0;
   private readonly keepAlive: NodeJS.Timeout;
 
-  constructor(private readonly snapshot: () => unknown) {
+  constructor(
+    private readonly snapshot: () => unknown,
+    /** Each client holds a socket and a copy of every event: without a cap, anyone who can reach the UI can exhaust them. */
+    private readonly maxClients: number,
+  ) {
     // Proxies and browsers drop a connection that stays silent for long; a comment line keeps it open.
     this.keepAlive = setInterval(() => this.writeAll(": keep-alive\n\n"), 15_000);
     this.keepAlive.unref();
@@ -27,6 +31,14 @@ export class EventHub {
   }
 
   connect(req: IncomingMessage, res: ServerResponse): void {
+    if (this.clients.size >= this.maxClients) {
+      res.writeHead(503, { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "10", "Cache-Control": "no-store" });
+      res.end(
+        `The UI serves at most ${this.maxClients} live-update connections (spark.ui.liveUpdate.maxConnections), and all are in use. ` +
+          "Close another page, or raise the setting; the pages still work without live updates when reloaded.\n",
+      );
+      return;
+    }
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-store",
@@ -41,6 +53,7 @@ export class EventHub {
       this.clients.delete(res);
     };
     req.on("close", drop);
+    res.on("close", drop);
     res.on("error", drop);
   }
 

@@ -151,11 +151,31 @@ export class KafkaAdminClient {
     return described.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
   }
 
+  /**
+   * Makes sure the library's cached metadata knows every partition before a call that looks
+   * leaders up in it (and fails, or throws a TypeError, for a partition it does not know):
+   * refreshed once when the topic has grown since it was cached.
+   */
+  private async knowPartitions(partitions: readonly TopicPartitionLike[]): Promise<void> {
+    const topics = [...new Set(partitions.map((tp) => tp.topic))];
+    const unknown = (md: Awaited<ReturnType<Admin["metadata"]>>): TopicPartitionLike | undefined =>
+      partitions.find((tp) => tp.partition >= (md.topics.get(tp.topic)?.partitionsCount ?? 0));
+    if (unknown(await this.admin.metadata({ topics })) === undefined) return;
+    const md = await this.admin.metadata({ topics, forceUpdate: true });
+    const missing = unknown(md);
+    if (missing !== undefined) {
+      throw new UnknownTopicOrPartitionException(
+        `Partition ${missing.partition} of topic ${missing.topic} does not exist (the topic has ${md.topics.get(missing.topic)?.partitionsCount ?? 0} partitions) at ${this.brokers}`,
+      );
+    }
+  }
+
   private async listOffsets(partitions: readonly TopicPartitionLike[], timestamp: bigint, isolation: IsolationLevel): Promise<TopicPartitionOffset[]> {
     if (partitions.length === 0) return [];
     const byTopic = new Map<string, number[]>();
     for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
     try {
+      await this.knowPartitions(partitions);
       const listed = await this.admin.listOffsets({
         topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp })) })),
         isolationLevel: isolation === "read_committed" ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
@@ -177,6 +197,7 @@ export class KafkaAdminClient {
     const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
     for (const o of before) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: BigInt(o.offset) }]);
     try {
+      await this.knowPartitions(before);
       await this.admin.deleteRecords({ topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) });
     } catch (e) {
       throw this.translate(e, "delete records");

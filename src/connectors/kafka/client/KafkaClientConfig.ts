@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { warnOnceOnDriver } from "../../../core/log.js";
 import { ConfigException } from "../errors.js";
 
 export interface BrokerAddress {
@@ -35,7 +36,10 @@ export function parseBootstrapServers(value: unknown): BrokerAddress[] {
   if (typeof value === "string") urls = value.split(",");
   else if (Array.isArray(value) && value.every((v) => typeof v === "string")) urls = value as string[];
   else if (value === undefined || value === null) {
-    throw new ConfigException('Missing required configuration "bootstrap.servers" which has no default value.');
+    throw new ConfigException(
+      'Missing required configuration "bootstrap.servers" which has no default value. Set it to the brokers\' host:port[,host:port...] ' +
+        "(Spark 0.8's name for it, metadata.broker.list, is accepted too).",
+    );
   } else {
     throw new ConfigException(`Invalid value ${JSON.stringify(value)} for configuration bootstrap.servers: expected "host:port[,host:port...]".`);
   }
@@ -79,9 +83,33 @@ function jaasCredentials(jaas: string): { username?: string; password?: string }
   return { username: field("username"), password: field("password") };
 }
 
+/**
+ * `bootstrap.servers`, or Spark 0.8's `metadata.broker.list` (the name its Kafka 0.8 direct
+ * stream read, as many PySpark programs still pass it), with a note saying so.
+ */
+function brokerList(params: Readonly<Record<string, unknown>>): unknown {
+  const current = params["bootstrap.servers"];
+  const old = params["metadata.broker.list"];
+  if (old === undefined || old === null) return current;
+  if (current === undefined || current === null) {
+    warnOnceOnDriver(
+      "kafka:metadata.broker.list",
+      `Kafka: metadata.broker.list is Spark 0.8's name for bootstrap.servers; using ${String(old)} as bootstrap.servers. Rename the setting to bootstrap.servers.`,
+    );
+    return old;
+  }
+  if (String(old) !== String(current)) {
+    warnOnceOnDriver(
+      "kafka:metadata.broker.list:both",
+      `Kafka: both bootstrap.servers (${String(current)}) and Spark 0.8's metadata.broker.list (${String(old)}) are set; metadata.broker.list is ignored.`,
+    );
+  }
+  return current;
+}
+
 /** The shared connection settings, validated, from Kafka-named parameters. */
 export function clientConfigFromParams(params: Readonly<Record<string, unknown>>, defaultClientId: string): KafkaClientConfig {
-  const bootstrapServers = parseBootstrapServers(params["bootstrap.servers"]);
+  const bootstrapServers = parseBootstrapServers(brokerList(params));
   const protocol = (stringParam(params, "security.protocol") ?? "PLAINTEXT").toUpperCase();
   if (!["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].includes(protocol)) {
     throw new ConfigException(`Invalid value ${protocol} for configuration security.protocol: use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.`);

@@ -1,12 +1,14 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { Admin, FindCoordinatorKeyTypes, ProduceAcks, Producer, type Consumer, type Message, type MessageToProduce } from "@platformatic/kafka";
-
-/** The library's transaction handle (not exported by name). */
-type Transaction = Awaited<ReturnType<Producer["beginTransaction"]>>;
-import { IllegalStateException } from "../../../core/errors.js";
-import { KafkaException, ProducerFencedException } from "../errors.js";
+import { IllegalArgumentException, IllegalStateException } from "../../../core/errors.js";
+import { KafkaException, ProducerFencedException, TimeoutException } from "../errors.js";
 import { describeBrokers, type KafkaClientConfig } from "./KafkaClientConfig.js";
 import { classifyClientError, describeClientError } from "./clientErrors.js";
 import { libraryBaseOptions } from "./libraryOptions.js";
+import { partitionForKey } from "./murmur2.js";
+
+/** The library's transaction handle (not exported by name). */
+type Transaction = Awaited<ReturnType<Producer["beginTransaction"]>>;
 
 export type HeaderInput = Readonly<Record<string, string | Uint8Array>> | ReadonlyArray<readonly [string, string | Uint8Array]>;
 
@@ -45,6 +47,8 @@ export interface ProducerClientOptions {
   readonly transactionalId?: string;
   readonly transactionTimeoutMs: number;
   readonly compression: Compression;
+  /** How long a send waits for metadata that knows its topic's partition (Kafka's `max.block.ms`). */
+  readonly maxBlockMs: number;
 }
 
 type TxState = "uninitialized" | "ready" | "in-transaction" | "fenced" | "closed";
@@ -53,7 +57,7 @@ function toBuffer(v: string | Uint8Array): Buffer {
   return typeof v === "string" ? Buffer.from(v, "utf8") : Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
-function toMessage(r: ProducerRecord): MessageToProduce {
+function toMessage(r: ProducerRecord, key: Buffer | undefined, partition: number | undefined): MessageToProduce {
   const headers = new Map<Buffer, Buffer>();
   if (r.headers) {
     const entries = Array.isArray(r.headers) ? (r.headers as ReadonlyArray<readonly [string, string | Uint8Array]>) : Object.entries(r.headers);
@@ -61,8 +65,8 @@ function toMessage(r: ProducerRecord): MessageToProduce {
   }
   return {
     topic: r.topic,
-    ...(r.partition !== undefined ? { partition: r.partition } : {}),
-    ...(r.key !== undefined && r.key !== null ? { key: toBuffer(r.key) } : {}),
+    ...(partition !== undefined ? { partition } : {}),
+    ...(key !== undefined ? { key } : {}),
     ...(r.value !== null ? { value: toBuffer(r.value) } : {}),
     ...(headers.size > 0 ? { headers } : {}),
     ...(r.timestamp !== undefined ? { timestamp: BigInt(r.timestamp) } : {}),
@@ -110,8 +114,8 @@ export class KafkaProducerClient {
   async send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     this.checkOpen();
     if (records.length === 0) return [];
-    const messages = records.map(toMessage);
     try {
+      const messages = await this.place(records);
       let result: Awaited<ReturnType<Producer["send"]>>;
       if (this.options.transactionalId !== undefined) {
         if (this.txState !== "in-transaction" || !this.tx) {
@@ -128,6 +132,54 @@ export class KafkaProducerClient {
     }
   }
 
+  /**
+   * Each record with the partition it goes to. The library reduces a partition modulo the count
+   * in its cached metadata, so a record for a partition it does not know yet (the topic grew)
+   * would land in another one. Kafka's producer instead refreshes metadata until the partition
+   * appears, for up to max.block.ms, then fails the send; it never redirects a record. A keyed
+   * record without a partition is hashed over the current count, as Kafka's default partitioner
+   * does; records with neither are left to the library's round robin.
+   */
+  private async place(records: readonly ProducerRecord[]): Promise<MessageToProduce[]> {
+    const highest = new Map<string, number>();
+    for (const r of records) {
+      if (r.partition === undefined) {
+        if (!highest.has(r.topic)) highest.set(r.topic, -1);
+        continue;
+      }
+      if (!Number.isSafeInteger(r.partition) || r.partition < 0) {
+        throw new IllegalArgumentException(`Invalid partition: ${String(r.partition)}. Partition number should always be non-negative or null (topic '${r.topic}').`);
+      }
+      highest.set(r.topic, Math.max(highest.get(r.topic) ?? -1, r.partition));
+    }
+    const topics = [...highest.keys()];
+    const started = Date.now();
+    let counts = await this.partitionCounts(topics, false);
+    for (let attempt = 0; ; attempt++) {
+      const unknown = [...highest].find(([topic, p]) => p >= counts.get(topic)!);
+      if (unknown === undefined) break;
+      const waited = Date.now() - started;
+      if (waited >= this.options.maxBlockMs) {
+        const [topic, p] = unknown;
+        throw new TimeoutException(
+          `Partition ${p} of topic ${topic} with partition count ${counts.get(topic)} is not present in metadata after ${this.options.maxBlockMs} ms. ` +
+            `The record is not sent to another partition: create the partition (the topic has partitions 0 to ${counts.get(topic)! - 1}), or raise max.block.ms.`,
+        );
+      }
+      if (attempt > 0) await delay(Math.min(100 * 2 ** Math.min(attempt - 1, 3), this.options.maxBlockMs - waited));
+      counts = await this.partitionCounts(topics, true);
+    }
+    return records.map((r) => {
+      const key = r.key === undefined || r.key === null ? undefined : toBuffer(r.key);
+      return toMessage(r, key, r.partition ?? (key !== undefined ? partitionForKey(key, counts.get(r.topic)!) : undefined));
+    });
+  }
+
+  private async partitionCounts(topics: readonly string[], refresh: boolean): Promise<Map<string, number>> {
+    const md = await this.producer.metadata({ topics: [...topics], forceUpdate: refresh });
+    return new Map(topics.map((t) => [t, md.topics.get(t)?.partitionsCount ?? 0]));
+  }
+
   /** Sends are acknowledged before `send` resolves, so there is nothing buffered to flush. */
   async flush(): Promise<void> {
     this.checkOpen();
@@ -142,8 +194,18 @@ export class KafkaProducerClient {
       await tx.cancel();
       this.txState = "ready";
     } catch (e) {
+      await this.dropFailedBegin();
       throw this.translate(e, "initTransactions");
     }
+  }
+
+  /**
+   * The library keeps a transaction whose begin failed (the coordinator could not be reached) as
+   * the active one, so that every later attempt fails with "There is already an active
+   * transaction": dropped here, so that a retry can succeed once the brokers are back.
+   */
+  private async dropFailedBegin(): Promise<void> {
+    await this.producer.transaction?.cancel().catch(() => undefined);
   }
 
   async beginTransaction(): Promise<void> {
@@ -156,6 +218,7 @@ export class KafkaProducerClient {
       this.txState = "in-transaction";
       this.txTouched = false;
     } catch (e) {
+      await this.dropFailedBegin();
       throw this.translate(e, "beginTransaction");
     }
   }
@@ -243,7 +306,7 @@ export class KafkaProducerClient {
   }
 
   private translate(e: unknown, op: string): Error {
-    if (e instanceof KafkaException || e instanceof IllegalStateException) return e;
+    if (e instanceof KafkaException || e instanceof IllegalStateException || e instanceof IllegalArgumentException) return e;
     if (classifyClientError(e) === "fenced") {
       this.txState = "fenced";
       return new ProducerFencedException(

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { RDD } from "../../../core/rdd/RDD.js";
 import { IllegalArgumentException, IllegalStateException } from "../../../core/errors.js";
-import { logger } from "../../../core/log.js";
+import { logger, warnOnDriver } from "../../../core/log.js";
 import { InputDStream } from "../../../streaming/dstream/InputDStream.js";
 import type { StreamingContext } from "../../../streaming/StreamingContext.js";
 import { Time } from "../../../streaming/Time.js";
@@ -15,17 +15,19 @@ import type { LocationStrategy } from "../LocationStrategies.js";
 import { OffsetRange } from "../OffsetRange.js";
 import { TopicPartition, tpKey, type TopicPartitionLike } from "../TopicPartition.js";
 import type { KafkaAdminClient, TopicPartitionOffset } from "../client/KafkaAdminClient.js";
-import { clientConfigFromParams, describeBrokers } from "../client/KafkaClientConfig.js";
+import { clientConfigFromParams, describeBrokers, intSetting } from "../client/KafkaClientConfig.js";
 import type { IsolationLevel } from "../client/KafkaConsumerClient.js";
 import { createRateEstimator } from "../rate/RateEstimator.js";
 import { RateController, isBackPressureEnabled } from "../rate/RateController.js";
 import { callCommitCallback, type CanCommitOffsets, type OffsetCommitCallback } from "./CanCommitOffsets.js";
 import type { ConsumerStrategy } from "./ConsumerStrategy.js";
 import type { PerPartitionConfig } from "./PerPartitionConfig.js";
-import { waitForBrokers, type BrokerWait } from "./waitForBrokers.js";
+import { waitForBrokers, type BrokerWait, type WaitOptions } from "./waitForBrokers.js";
 
 type OffsetReset = "earliest" | "latest" | "none";
 type Offsets = Map<string, TopicPartitionOffset>;
+/** Where a partition starts, and why: an offset given to the strategy, the group's commit, or auto.offset.reset. */
+type StartingOffset = TopicPartitionOffset & { readonly from: "given" | "committed" | "earliest" | "latest" };
 
 function offsetReset(params: Readonly<Record<string, unknown>>): OffsetReset {
   const v = params["auto.offset.reset"];
@@ -45,6 +47,8 @@ function inContext(e: unknown, prefix: string): unknown {
 function byTopicPartition(a: TopicPartitionLike, b: TopicPartitionLike): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }
+
+const position = (o: TopicPartitionOffset): TopicPartitionOffset => ({ topic: o.topic, partition: o.partition, offset: o.offset });
 
 function describeOffsets(offsets: Iterable<TopicPartitionOffset>): string {
   return [...offsets].map((o) => `${tpKey(o)}=${o.offset}`).join(", ");
@@ -85,6 +89,9 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
 
   private readonly brokers: string;
   private readonly reset: OffsetReset;
+  /** How long the start may wait for the brokers (Kafka's `default.api.timeout.ms`); mid-stream, it waits as long as it takes. */
+  private readonly startTimeoutMs: number;
+  private startedAt = 0;
   private readonly readOptions: KafkaReadOptions;
   private readonly initialRate: number;
   /** Where the next batch begins, by `topic-partition`. */
@@ -103,6 +110,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   private readonly afterStop: Array<() => Promise<void>> = [];
   private beforeStartDone: Promise<void> | undefined;
   private offsetsCommittedWithOutput = false;
+  private warnedCommitAsync = false;
 
   constructor(
     ssc: StreamingContext,
@@ -117,16 +125,17 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       this.isolationLevel = executorConsumerSettings(params).consumer.isolationLevel;
       this.brokers = describeBrokers(clientConfigFromParams(params, "dstream").bootstrapServers);
       this.reset = offsetReset(params);
+      this.startTimeoutMs = intSetting(params, "default.api.timeout.ms", 60_000);
     } catch (e) {
       if (!(e instanceof ConfigException)) throw e;
       throw new ConfigException(`${e.message} (defining ${this.name} over ${String(consumerStrategy)})`, { cause: e });
     }
     const group = params["group.id"];
     this.groupId = group === undefined || group === null ? undefined : String(group);
-    if (this.groupId === undefined) logger().warn(`${this.name}: group.id is null, you should probably set it (commitAsync needs it)`);
+    if (this.groupId === undefined) warnOnDriver(`${this.name}: group.id is null, you should probably set it (commitAsync needs it)`);
     const autoCommit = params["enable.auto.commit"];
     if (autoCommit === true || autoCommit === "true") {
-      logger().warn(`${this.name}: enable.auto.commit is ignored: the driver never commits on its own. Call stream.commitAsync(offsetRanges) after your output succeeds.`);
+      warnOnDriver(`${this.name}: enable.auto.commit is ignored: the driver never commits on its own. Call stream.commitAsync(offsetRanges) after your output succeeds.`);
     }
     this.readOptions = readOptionsFromConf(ssc.sparkContext);
     const initialRate = Number(ssc.conf.get("spark.streaming.backpressure.initialRate", "0"));
@@ -157,6 +166,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
 
   start(): void {
     this.abort = new AbortController();
+    this.startedAt = Date.now();
     this.admin = KafkaClients.admin({ ...this.executorKafkaParams, "client.id": String(this.executorKafkaParams["client.id"] ?? `dstream-driver-${this.groupId ?? "null"}`) });
     // Looked up now, as Spark's start() does, so that "latest" means the end at start time. A
     // failure here is not reported: the first batch tries again and reports what it finds.
@@ -195,7 +205,8 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     if (callback !== undefined && typeof callback !== "function" && typeof (callback as { onComplete?: unknown })?.onComplete !== "function") {
       throw new IllegalArgumentException("commitAsync: callback must be a function (offsets, exception) => void or an object with onComplete");
     }
-    if (this.offsetsCommittedWithOutput) {
+    if (this.offsetsCommittedWithOutput && !this.warnedCommitAsync) {
+      this.warnedCommitAsync = true;
       logger().warn(`${this.name}: commitAsync is not needed: a transactional Kafka sink commits this stream's offsets with its output.`);
     }
     this.commitCallback = callback;
@@ -327,12 +338,13 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     return this.admin;
   }
 
-  private withBrokers<T>(what: string, op: () => Promise<T>): Promise<T> {
+  private withBrokers<T>(what: string, op: () => Promise<T>, deadline?: WaitOptions["deadline"]): Promise<T> {
     return waitForBrokers(op, {
       what,
       who: this.name,
       brokers: this.brokers,
       signal: this.abort.signal,
+      ...(deadline ? { deadline } : {}),
       onWait: (w: BrokerWait) => this.events.emit("wait", w),
       onResume: (w: BrokerWait) => this.events.emit("resume", w),
     });
@@ -362,12 +374,16 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     // an open transaction make the committed offsets unstable.
     await this.beforeStartDone;
     const admin = this.requireAdmin();
-    const partitions = await this.withBrokers(`look up the partitions of ${String(this.consumerStrategy)}`, () => this.consumerStrategy.partitions(admin));
-    const offsets = await this.withBrokers("look up the starting offsets", () => this.startingOffsets(admin, partitions, "initial"));
+    // Spark's driver consumer gives up after default.api.timeout.ms when it starts: a wrong
+    // address fails instead of waiting forever. Counted from start(), so that a later batch
+    // retrying a failed start tries once more rather than waiting that long again.
+    const deadline = { at: this.startedAt + this.startTimeoutMs, timeoutMs: this.startTimeoutMs, setting: "default.api.timeout.ms" };
+    const partitions = await this.withBrokers(`look up the partitions of ${String(this.consumerStrategy)}`, () => this.consumerStrategy.partitions(admin), deadline);
+    const offsets = await this.withBrokers("look up the starting offsets", () => this.startingOffsets(admin, partitions, "initial"), deadline);
     if (this.initialized) return; // restored from a checkpoint meanwhile
-    this.currentOffsets = new Map(offsets.map((o) => [tpKey(o), o]));
+    this.currentOffsets = new Map(offsets.map((o) => [tpKey(o), position(o)]));
     this.initialized = true;
-    logger().info(`${this.name} (${String(this.consumerStrategy)}) starts at ${describeOffsets(offsets) || "no partitions"}`);
+    this.logStart(offsets);
   }
 
   /**
@@ -376,19 +392,19 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
    * (added to a topic, or a new topic matching a pattern) begins at its earliest offset, since
    * all of its records arrived after the stream started and none may be skipped.
    */
-  private async startingOffsets(admin: KafkaAdminClient, partitions: readonly TopicPartitionLike[], kind: "initial" | "new"): Promise<TopicPartitionOffset[]> {
+  private async startingOffsets(admin: KafkaAdminClient, partitions: readonly TopicPartitionLike[], kind: "initial" | "new"): Promise<StartingOffset[]> {
     const explicit = kind === "initial" ? this.consumerStrategy.offsets : new Map<string, number>();
-    const found = new Map<string, TopicPartitionOffset>();
+    const found = new Map<string, StartingOffset>();
     for (const tp of partitions) {
       const o = explicit.get(tpKey(tp));
-      if (o !== undefined) found.set(tpKey(tp), { topic: tp.topic, partition: tp.partition, offset: o });
+      if (o !== undefined) found.set(tpKey(tp), { topic: tp.topic, partition: tp.partition, offset: o, from: "given" });
     }
     let rest = partitions.filter((tp) => !found.has(tpKey(tp)));
     if (rest.length > 0 && this.groupId !== undefined) {
       const committed = new Map((await admin.listConsumerGroupOffsets(this.groupId)).map((o) => [tpKey(o), o.offset]));
       for (const tp of rest) {
         const o = committed.get(tpKey(tp));
-        if (o !== undefined) found.set(tpKey(tp), { topic: tp.topic, partition: tp.partition, offset: o });
+        if (o !== undefined) found.set(tpKey(tp), { topic: tp.topic, partition: tp.partition, offset: o, from: "committed" });
       }
       rest = rest.filter((tp) => !found.has(tpKey(tp)));
     }
@@ -401,9 +417,38 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
         );
       }
       const reset = policy === "earliest" ? await admin.beginningOffsets(rest) : await admin.endOffsets(rest, this.isolationLevel);
-      for (const o of reset) found.set(tpKey(o), o);
+      for (const o of reset) found.set(tpKey(o), { ...o, from: policy });
     }
     return partitions.map((tp) => found.get(tpKey(tp))!);
+  }
+
+  /**
+   * Says where the stream starts, partition by partition and why (Spark logs its starting
+   * offsets too). A start at the latest offsets is a warning: such a stream reads nothing that
+   * was written before it started, which surprises whoever expected the topic's records.
+   */
+  private logStart(offsets: readonly StartingOffset[]): void {
+    const why: Record<StartingOffset["from"], string> = {
+      given: "given to the consumer strategy",
+      committed: `committed by group ${this.groupId ?? "null"}`,
+      earliest: "auto.offset.reset=earliest",
+      latest: "auto.offset.reset=latest",
+    };
+    const parts = (["given", "committed", "earliest", "latest"] as const)
+      .map((from) => [from, offsets.filter((o) => o.from === from)] as const)
+      .filter(([, os]) => os.length > 0)
+      .map(([from, os]) => `${describeOffsets(os)} (${why[from]})`);
+    logger().info(`${this.name} (${String(this.consumerStrategy)}) starts at ${parts.join("; ") || "no partitions"}`);
+    const latest = offsets.filter((o) => o.from === "latest");
+    if (latest.length > 0) {
+      const noCommit = this.groupId === undefined ? "no group.id" : `no offsets committed by group ${this.groupId}`;
+      const given = this.executorKafkaParams["auto.offset.reset"] === undefined ? " (Kafka's default)" : "";
+      warnOnDriver(
+        `${this.name} (${String(this.consumerStrategy)}): ${noCommit} for ${latest.map(tpKey).join(", ")}, so auto.offset.reset=latest${given} starts ` +
+          `${latest.length === 1 ? "it" : "them"} at the end: ${describeOffsets(latest)}. Records written before the start are not read; ` +
+          `set auto.offset.reset to earliest to read them.`,
+      );
+    }
   }
 
   /** The next batch's ranges and the position after it; changes nothing, so that a failed attempt can simply be retried. */
@@ -419,7 +464,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     const fresh = partitions.filter((tp) => !current.has(tpKey(tp)));
     if (fresh.length > 0) {
       const start = await this.startingOffsets(admin, fresh, "new");
-      for (const o of start) current.set(tpKey(o), o);
+      for (const o of start) current.set(tpKey(o), position(o));
       logger().info(`${this.name}: picked up new partitions at ${describeOffsets(start)}`);
     }
     const ends = new Map((await admin.endOffsets(partitions, this.isolationLevel)).map((o) => [tpKey(o), o.offset]));

@@ -69,6 +69,7 @@ export class TransactionalKafkaWriter<T> {
   private readonly serialize: (x: T) => SinkRecord;
   private readonly sources: Array<DirectKafkaInputDStream<unknown, unknown>>;
   private readonly brokers: string;
+  private readonly maxBlockMs: number;
   private readonly batchMs: number;
   private producer: KafkaProducerClient | undefined;
   private initializing: Promise<void> | undefined;
@@ -98,7 +99,9 @@ export class TransactionalKafkaWriter<T> {
     this.transactionalId = id;
     this.params = { ...options.kafkaParams, "transactional.id": id };
     // Validated here, where the sink is defined, so a bad setting fails before start().
-    this.brokers = describeBrokers(producerSettings(this.params).client.bootstrapServers);
+    const settings = producerSettings(this.params);
+    this.brokers = describeBrokers(settings.client.bootstrapServers);
+    this.maxBlockMs = settings.producer.maxBlockMs;
     this.serialize = options.serializer ?? (defaultSinkRecord as (x: T) => SinkRecord);
     this.sources = [...kafkaSources(stream as DStream<unknown>)];
     if (this.sources.length === 0) {
@@ -123,11 +126,14 @@ export class TransactionalKafkaWriter<T> {
   private init(): Promise<void> {
     this.initializing ??= (async () => {
       const producer = KafkaClients.producer(this.params);
+      // Kafka's initTransactions blocks for at most max.block.ms.
+      const timeoutMs = this.maxBlockMs;
       await waitForBrokers(() => producer.initTransactions(), {
         what: `initialize transactions for transactional.id '${this.transactionalId}'`,
         who: `Kafka transactional sink to '${this.topic}'`,
         brokers: this.brokers,
         signal: this.abort.signal,
+        deadline: { at: Date.now() + timeoutMs, timeoutMs, setting: "max.block.ms" },
       }).catch(async (e: unknown) => {
         this.initializing = undefined;
         await producer.close();

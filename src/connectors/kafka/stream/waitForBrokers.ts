@@ -21,6 +21,11 @@ export interface WaitOptions {
   readonly signal: AbortSignal;
   readonly onWait?: (w: BrokerWait) => void;
   readonly onResume?: (w: BrokerWait) => void;
+  /**
+   * Give up at this time (ms since the epoch), naming `setting`: at start, where Spark's driver
+   * consumer fails after default.api.timeout.ms. Without one, wait for as long as it takes.
+   */
+  readonly deadline?: { readonly at: number; readonly timeoutMs: number; readonly setting: string };
 }
 
 /** Logged at the first retry and then at most this often. */
@@ -46,11 +51,43 @@ export function retryReason(e: unknown, brokers: string): string | undefined {
   }
 }
 
+/** The errors `waitForBrokers` gives up with: final, never retried. */
+const finalErrors = new WeakSet<Error>();
+
+function gaveUp(opts: WaitOptions, reason: string, cause?: unknown): TimeoutException {
+  const d = opts.deadline!;
+  const e = new TimeoutException(
+    `Could not ${opts.what} within ${d.timeoutMs} ms (${d.setting}): ${reason}. ` +
+      `Check that the brokers at ${opts.brokers} are running and reachable (bootstrap.servers), or raise ${d.setting}.`,
+    cause === undefined ? undefined : { cause },
+  );
+  finalErrors.add(e);
+  return e;
+}
+
+/** `op`, or a TimeoutException once the deadline passes while it is still running (a connection that hangs). */
+async function beforeDeadline<T>(op: () => Promise<T>, opts: WaitOptions, lastReason: string | undefined): Promise<T> {
+  if (!opts.deadline) return op();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    const reason = lastReason ?? `no answer from the brokers at ${opts.brokers}`;
+    timer = setTimeout(() => reject(gaveUp(opts, reason)), Math.max(0, opts.deadline!.at - Date.now()));
+  });
+  const running = op();
+  // Past the deadline, a late failure of the abandoned attempt has no one to report to.
+  running.catch(() => undefined);
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Runs `op` until it succeeds, waiting with a growing pause (up to 2 s) while the brokers cannot
  * be reached, and logging why: batch generation waits through an outage rather than skipping
  * anything. An error retrying cannot fix (an unknown topic, a bad setting) is thrown at once;
- * so is an abort, when the stream stops.
+ * so is an abort, when the stream stops, and, with a deadline, the last error once it passes.
  */
 export async function waitForBrokers<T>(op: () => Promise<T>, opts: WaitOptions): Promise<T> {
   let attempt = 0;
@@ -60,7 +97,7 @@ export async function waitForBrokers<T>(op: () => Promise<T>, opts: WaitOptions)
   for (;;) {
     if (opts.signal.aborted) throw new KafkaException(`${opts.who} stopped while trying to ${opts.what}`);
     try {
-      const result = await op();
+      const result = await beforeDeadline(op, opts, last?.reason);
       if (since !== undefined && last) {
         const waitedMs = Date.now() - since;
         logger().warn(`${opts.who}: reached the brokers at ${opts.brokers} again after ${waitedMs} ms; continuing to ${opts.what}.`);
@@ -68,19 +105,23 @@ export async function waitForBrokers<T>(op: () => Promise<T>, opts: WaitOptions)
       }
       return result;
     } catch (e) {
+      if (e instanceof Error && finalErrors.has(e)) throw e;
       const reason = retryReason(e, opts.brokers);
       if (reason === undefined || opts.signal.aborted) throw e;
       attempt++;
       const now = Date.now();
+      if (opts.deadline && now >= opts.deadline.at) throw gaveUp(opts, reason, e);
       since ??= now;
       last = { what: opts.what, attempt, waitedMs: now - since, reason };
       if (now - lastLog >= LOG_EVERY_MS) {
         lastLog = now;
-        logger().warn(`${opts.who}: cannot ${opts.what}: ${reason}. Waiting and retrying (attempt ${attempt}); no offset is skipped.`);
+        const limit = opts.deadline ? ` for up to ${opts.deadline.timeoutMs} ms (${opts.deadline.setting})` : "";
+        logger().warn(`${opts.who}: cannot ${opts.what}: ${reason}. Waiting and retrying${limit} (attempt ${attempt}); no offset is skipped.`);
       }
       opts.onWait?.(last);
       try {
-        await delay(Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000), undefined, { signal: opts.signal });
+        const pause = Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
+        await delay(opts.deadline ? Math.min(pause, Math.max(0, opts.deadline.at - now)) : pause, undefined, { signal: opts.signal });
       } catch {
         throw new KafkaException(`${opts.who} stopped while trying to ${opts.what}`);
       }
