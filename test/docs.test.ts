@@ -1,6 +1,6 @@
 /**
- * docs/programming-guide.md and docs/migration.md: every code block is TypeScript, and every one
- * type-checks (strict) against the public API, `dstream` and `dstream/kafka`.
+ * docs/programming-guide.md, docs/migration.md and docs/connectors.md: every code block is TypeScript, and every one
+ * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/zeromq`, `dstream/twitter`).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { readDocBlocks, typecheckDocBlocks } from "./helpers/docBlocks.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const docs = ["docs/programming-guide.md", "docs/migration.md"];
+const docs = ["docs/programming-guide.md", "docs/migration.md", "docs/connectors.md"];
 
 test("the guide and the migration table have only TypeScript code blocks", () => {
   for (const doc of docs) {

@@ -63,6 +63,8 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
           paths: {
             dstream: [join(root, "src/index.ts")],
             "dstream/kafka": [join(root, "src/connectors/kafka/index.ts")],
+            "dstream/zeromq": [join(root, "src/connectors/zeromq/index.ts")],
+            "dstream/twitter": [join(root, "src/connectors/twitter/index.ts")],
           },
         },
         files,
