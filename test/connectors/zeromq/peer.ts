@@ -68,7 +68,8 @@ export class ZeroMQPeer {
 
   /** Kills the peer (no goodbye: the receiver sees the connection drop). */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // A killed child has a signalCode and no exitCode.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise<void>((r) => this.child.once("exit", () => r()));
     this.child.kill("SIGKILL");
     await gone;
