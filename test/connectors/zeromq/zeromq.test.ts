@@ -1,8 +1,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { DStream } from "../../../src/index.js";
 import { ZeroMQUtils } from "../../../src/connectors/zeromq/index.js";
-import { recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
+import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
 import { ZeroMQPeer } from "./peer.js";
 
 const peers: ZeroMQPeer[] = [];
@@ -15,14 +14,6 @@ after(async () => {
   for (const p of peers) await p.kill();
 });
 
-function collect<T>(stream: DStream<T>): T[] {
-  const out: T[] = [];
-  stream.foreachRDD(async (rdd) => {
-    out.push(...(await rdd.collect()));
-  });
-  return out;
-}
-
 describe("ZeroMQ against a real peer", () => {
   const sc = suiteContext("local[2]");
 
@@ -30,7 +21,7 @@ describe("ZeroMQ against a real peer", () => {
     const pub = await peer("pub");
     await withStreaming(sc(), async ({ ssc, clock }) => {
       const stream = ZeroMQUtils.createTextStream(ssc, pub.endpoint, ["alpha", "beta"]);
-      const out = collect(stream);
+      const out = collectAll(stream);
       ssc.start();
       await pub.subscribed("alpha");
       await pub.subscribed("beta");
@@ -49,7 +40,7 @@ describe("ZeroMQ against a real peer", () => {
     await withStreaming(sc(), async ({ ssc, clock }) => {
       const events = recordReceiverEvents(ssc);
       const stream = ZeroMQUtils.createTextStream(ssc, endpoint, "t");
-      const out = collect(stream);
+      const out = collectAll(stream);
       ssc.start();
       await pub.subscribed("t");
       await pub.send("t", "before");
@@ -70,7 +61,7 @@ describe("ZeroMQ against a real peer", () => {
     const n = 20_000;
     await withStreaming(sc(), async ({ ssc, clock }) => {
       const stream = ZeroMQUtils.createTextStream(ssc, pub.endpoint, "");
-      const out = collect(stream);
+      const out = collectAll(stream);
       ssc.start();
       await pub.subscribed("");
       await pub.burst(n, "all");
@@ -86,7 +77,7 @@ describe("ZeroMQ against a real peer", () => {
     const push = await peer("push");
     await withStreaming(sc(), async ({ ssc, clock }) => {
       const stream = ZeroMQUtils.createPullStream(ssc, push.endpoint, ZeroMQUtils.textFrames);
-      const out = collect(stream);
+      const out = collectAll(stream);
       ssc.start();
       await push.send("w1", "w2");
       await push.burst(5000);
@@ -106,7 +97,7 @@ describe("ZeroMQ against a real peer", () => {
         if (s === "bad") throw new Error("cannot decode bad");
         return [s];
       });
-      const out = collect(stream);
+      const out = collectAll(stream);
       ssc.start();
       await pub.subscribed("");
       await pub.send("t", "good1");
