@@ -7,7 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
-export type Scenario = { status: number } | { tweets: { id: string; text: string; tag?: string }[]; then: "drop" | "stall" | "open" };
+/** A tweet to send, or `line`: a raw stream line sent as it is. */
+export type ScriptedTweet = { id: string; text: string; tag?: string } | { line: string };
+export type Scenario = { status: number } | { tweets: ScriptedTweet[]; then: "drop" | "stall" | "open" };
 
 export class FakeX {
   rules: { id: string; value: string }[] = [];
@@ -54,11 +56,16 @@ export class FakeX {
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
     res.write("\r\n"); // a keep-alive before any data
     const ndjson = scenario.tweets
-      .map((t) => JSON.stringify({ data: { id: t.id, text: t.text, author_id: "42", created_at: "2026-12-07T00:00:00.000Z", lang: "en", edit_history_tweet_ids: [t.id] }, matching_rules: [{ id: "100", tag: t.tag ?? "spark" }] }) + "\r\n\r\n")
+      .map((t) => ("line" in t ? t.line + "\r\n" : JSON.stringify({ data: { id: t.id, text: t.text, author_id: "42", created_at: "2026-12-07T00:00:00.000Z", lang: "en", edit_history_tweet_ids: [t.id] }, matching_rules: [{ id: "100", tag: t.tag ?? "spark" }] }) + "\r\n\r\n"))
       .join("");
     // Chunks cut every 37 bytes, so lines and UTF-8 characters straddle chunks.
     for (let i = 0; i < ndjson.length; i += 37) await new Promise<void>((r) => res.write(ndjson.slice(i, i + 37), () => r()));
     if (scenario.then === "drop") req.socket.destroy();
+    if (scenario.then === "open") {
+      // X sends a keep-alive at least every 20 s; the stand-in does so often, so only "stall" stalls.
+      const timer = setInterval(() => res.write("\r\n"), 50);
+      res.once("close", () => clearInterval(timer));
+    }
   }
 
   private async handleRules(req: IncomingMessage, res: ServerResponse): Promise<void> {

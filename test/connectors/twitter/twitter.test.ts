@@ -11,12 +11,11 @@ test("X's reconnect rules: linear 250 ms steps to 16 s on network errors, 5 s do
 });
 
 describe("Twitter (X) against a loopback server speaking the v2 filtered stream", () => {
-  const conf = { "spark.twitter.stallTimeoutMs": "300", "spark.twitter.reconnectDelayScale": "0.001", "spark.twitter.backfillMinutes": "2" };
-  let fake: FakeX;
+  const conf = { "spark.twitter.stallTimeoutMs": "1000", "spark.twitter.reconnectDelayScale": "0.001", "spark.twitter.backfillMinutes": "2" };
   const sc = suiteContext("local[2]");
 
   test("rules are synced, chunked NDJSON with keep-alives is read, and a drop, a 429 and a stall reconnect with backfill and no duplicates", async () => {
-    fake = await FakeX.start([
+    const fake = await FakeX.start([
       { tweets: [{ id: "1", text: "hello #spark ünïcode" }, { id: "2", text: "two" }], then: "drop" },
       { status: 429 },
       { tweets: [{ id: "2", text: "two" }, { id: "3", text: "three" }], then: "stall" },
@@ -44,7 +43,26 @@ describe("Twitter (X) against a loopback server speaking the v2 filtered stream"
         const errors = events.filter((e) => e.kind === "error").map((e) => e.message);
         assert.equal(errors.length, 3);
         assert.match(errors[1]!, /HTTP 429/);
-        assert.match(errors[2]!, /no data or keep-alive for 300 ms/);
+        assert.match(errors[2]!, /no data or keep-alive for 1000 ms/);
+      });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  test("a stream line that is not JSON is reported and skipped; the tweets around it are kept", async () => {
+    const fake = await FakeX.start([{ tweets: [{ id: "10", text: "before" }, { line: "{not json" }, { id: "11", text: "after" }], then: "open" }]);
+    sc().conf.set("spark.twitter.apiBase", fake.apiBase);
+    try {
+      await withStreaming(sc(), async ({ ssc, clock }) => {
+        const events = recordReceiverEvents(ssc);
+        const stream = TwitterUtils.createStream(ssc, { bearerToken: "T" });
+        const out = collectAll<Tweet>(stream);
+        ssc.start();
+        await waitFor(() => stream.receivedRecords >= 2 && events.some((e) => e.kind === "error"), "two tweets and the error");
+        await clock.advance(1000);
+        assert.deepEqual(out.map((t) => t.text), ["before", "after"]);
+        assert.match(events.find((e) => e.kind === "error")!.message, /Twitter: skipped a stream line that is not JSON \(9 chars: \{not json\)/);
       });
     } finally {
       await fake.stop();
