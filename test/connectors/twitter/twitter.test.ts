@@ -69,6 +69,22 @@ describe("Twitter (X) against a loopback server speaking the v2 filtered stream"
     }
   });
 
+  test("an unreachable server: each failed connect is reported naming the address, and the receiver keeps trying", async () => {
+    const fake = await FakeX.start([]);
+    const apiBase = fake.apiBase;
+    await fake.stop();
+    sc().conf.set("spark.twitter.apiBase", apiBase);
+    await withStreaming(sc(), async ({ ssc }) => {
+      const events = recordReceiverEvents(ssc);
+      TwitterUtils.createStream(ssc, { bearerToken: "T" }).foreachRDD(() => undefined);
+      ssc.start();
+      await waitFor(() => events.filter((e) => e.kind === "error").length >= 3, "three reported connect failures");
+      const errors = events.filter((e) => e.kind === "error");
+      for (const e of errors) assert.match(e.message, new RegExp(`Twitter: disconnected from ${apiBase.replace(/\./g, "\\.")} \\(.*\\); reconnecting in \\d+ ms`));
+      assert.ok(!events.some((e) => e.kind === "stopped"));
+    });
+  });
+
   test("a missing bearer token is a clear error naming the connector, the value and the fix", async () => {
     const saved = process.env.X_BEARER_TOKEN;
     delete process.env.X_BEARER_TOKEN;
