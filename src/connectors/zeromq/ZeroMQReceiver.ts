@@ -1,4 +1,4 @@
-import { Pull, Subscriber, type Socket } from "zeromq";
+import type { Socket } from "zeromq";
 import { logger } from "../../core/log.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { Receiver } from "../../streaming/receiver/Receiver.js";
@@ -12,7 +12,9 @@ export type ZeroMQSocketKind = "sub" | "pull";
 /**
  * Receives from a ZeroMQ peer (Bahir's ZeroMQReceiver). The socket is created, read and closed
  * on the driver's event loop, the receiver's only thread: zeromq's addon crashes when a worker
- * holding sockets exits (zeromq.js#411), so no socket ever lives in a worker.
+ * holding sockets exits (zeromq.js#411), so no socket ever lives in a worker. The addon itself is
+ * loaded only when the receiver starts, on the driver: executors that reload an application's
+ * module on worker threads never load it.
  *
  * ZeroMQ reconnects by itself when the peer goes away and comes back, and a SUB socket re-sends
  * its subscriptions, so a restarting peer needs no receiver restart. Records go to the block
@@ -37,7 +39,9 @@ export class ZeroMQReceiver<T> extends Receiver<T> {
     return this.dropped;
   }
 
-  onStart(): void {
+  async onStart(): Promise<void> {
+    const { Pull, Subscriber } = await import("zeromq");
+    if (this.isStopped()) return;
     const socket = this.kind === "sub" ? new Subscriber() : new Pull();
     try {
       if (socket instanceof Subscriber) {
