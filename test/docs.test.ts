@@ -1,6 +1,6 @@
 /**
  * docs/programming-guide.md, docs/migration.md and docs/connectors.md: every code block is TypeScript, and every one
- * type-checks (strict) against the public API, `dstream` and `dstream/kafka`.
+ * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/hdfs`, `dstream/flume`, `dstream/zeromq`, `dstream/twitter`).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -23,8 +23,8 @@ interface Running {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-function startExample(args: string[]): Running {
-  const env = { ...process.env };
+function startExample(args: string[], extraEnv: Record<string, string> = {}): Running {
+  const env = { ...process.env, ...extraEnv };
   delete env.NODE_TEST_CONTEXT;
   const child = spawn(process.execPath, ["--import", "tsx", "examples/run.ts", ...args], { cwd: root, env });
   let out = "";
@@ -185,6 +185,17 @@ describe("streaming examples", { concurrency: false }, () => {
     const withData = parseBatches(stdout).filter((b) => b.lines.length > 0);
     assert.equal(withData.length, 1, stdout);
     assert.deepEqual(sorted(withData[0]!.lines), ["(a,2)", "(is,1)", "(rose,2)"]);
+  });
+
+  test("TwitterPopularTags with no token ranks the hashtags of its loopback stand-in for X over 60 s and 10 s windows", async () => {
+    const { code, stdout, stderr } = await startExample(["TwitterPopularTags", "--seconds", "5"], { X_BEARER_TOKEN: "" }).exited;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /No X_BEARER_TOKEN set: reading made-up tweets from a loopback stand-in for X at http:\/\/127\.0\.0\.1:\d+\./);
+    for (const window of [60, 10]) {
+      const lists = stdout.split(`Popular topics in last ${window} seconds`).slice(1).map((block) => block.split("\n").slice(1).filter((l) => l.startsWith("#")));
+      assert.ok(lists.some((l) => l.length > 0), `a non-empty ${window} s list in:\n${stdout}`);
+      for (const l of lists.flat()) assert.match(l, /^#[a-z]+ \(\d+ tweets\)$/);
+    }
   });
 
   test("QueueStream counts each queued RDD of 1..1000 by last digit", async () => {

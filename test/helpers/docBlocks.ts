@@ -58,6 +58,8 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
             "dstream/kafka": [join(root, "src/connectors/kafka/index.ts")],
             "dstream/flume": [join(root, "src/connectors/flume/index.ts")],
             "dstream/hdfs": [join(root, "src/connectors/hdfs/index.ts")],
+            "dstream/zeromq": [join(root, "src/connectors/zeromq/index.ts")],
+            "dstream/twitter": [join(root, "src/connectors/twitter/index.ts")],
           },
         },
         files,

@@ -8,7 +8,7 @@ import { after, before } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ManualClock, Seconds, SparkContext, StreamingContext, type Duration, type StreamingListener } from "../../../src/index.js";
+import { ManualClock, Seconds, SparkContext, StreamingContext, type DStream, type Duration, type StreamingListener } from "../../../src/index.js";
 
 export const MASTERS = ["local[1]", "local[2]"] as const;
 
@@ -164,4 +164,13 @@ export function tempDir(prefix = "dstream-input-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** Collects every record of every batch of `stream`, in order, into one array. */
+export function collectAll<T>(stream: DStream<T>): T[] {
+  const out: T[] = [];
+  stream.foreachRDD(async (rdd) => {
+    out.push(...(await rdd.collect()));
+  });
+  return out;
 }

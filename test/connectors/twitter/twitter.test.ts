@@ -1,0 +1,101 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { reconnectDelay, TwitterUtils, type Tweet } from "../../../src/connectors/twitter/index.js";
+import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
+import { FakeX } from "./fakeX.js";
+
+test("X's reconnect rules: linear 250 ms steps to 16 s on network errors, 5 s doubling to 320 s on HTTP errors, 1 min doubling on 429", () => {
+  assert.deepEqual([0, 1, 2, 63, 64, 100].map((a) => reconnectDelay("network", a)), [250, 500, 750, 16_000, 16_000, 16_000]);
+  assert.deepEqual([0, 1, 2, 6, 7, 20].map((a) => reconnectDelay("http", a)), [5_000, 10_000, 20_000, 320_000, 320_000, 320_000]);
+  assert.deepEqual([0, 1, 2].map((a) => reconnectDelay("rateLimit", a)), [60_000, 120_000, 240_000]);
+});
+
+describe("Twitter (X) against a loopback server speaking the v2 filtered stream", () => {
+  const conf = { "spark.twitter.stallTimeoutMs": "1000", "spark.twitter.reconnectDelayScale": "0.001", "spark.twitter.backfillMinutes": "2" };
+  const sc = suiteContext("local[2]");
+
+  test("rules are synced, chunked NDJSON with keep-alives is read, and a drop, a 429 and a stall reconnect with backfill and no duplicates", async () => {
+    const fake = await FakeX.start([
+      { tweets: [{ id: "1", text: "hello #spark ünïcode" }, { id: "2", text: "two" }], then: "drop" },
+      { status: 429 },
+      { tweets: [{ id: "2", text: "two" }, { id: "3", text: "three" }], then: "stall" },
+      { tweets: [{ id: "4", text: "four", tag: "dstream" }], then: "open" },
+    ]);
+    fake.rules = [
+      { id: "1", value: "old rule" },
+      { id: "2", value: "#spark" },
+    ];
+    for (const [k, v] of Object.entries({ ...conf, "spark.twitter.apiBase": fake.apiBase })) sc().conf.set(k, v);
+    try {
+      await withStreaming(sc(), async ({ ssc, clock }) => {
+        const events = recordReceiverEvents(ssc);
+        const stream = TwitterUtils.createStream(ssc, { bearerToken: "T0KEN" }, ["#spark", "#dstream"]);
+        const out = collectAll<Tweet>(stream);
+        ssc.start();
+        await waitFor(() => stream.receivedRecords >= 4, "4 tweets");
+        await clock.advance(1000);
+        assert.deepEqual(out.map((t) => [t.id, t.text]), [["1", "hello #spark ünïcode"], ["2", "two"], ["3", "three"], ["4", "four"]]);
+        assert.deepEqual({ ...out[3]!, raw: undefined }, { id: "4", text: "four", author_id: "42", created_at: "2026-12-07T00:00:00.000Z", lang: "en", matching_rules: [{ id: "100", tag: "dstream" }], raw: undefined });
+        assert.deepEqual(fake.rules.map((r) => r.value).sort(), ["#dstream", "#spark"]);
+        assert.deepEqual(fake.ruleRequests, [{ delete: { ids: ["1"] } }, { add: [{ value: "#dstream" }] }]);
+        assert.deepEqual(fake.streamRequests.map((r) => r.query.get("backfill_minutes")), [null, "2", "2", "2"]);
+        assert.ok(fake.streamRequests.every((r) => r.authorization === "Bearer T0KEN"));
+        const errors = events.filter((e) => e.kind === "error").map((e) => e.message);
+        assert.equal(errors.length, 3);
+        assert.match(errors[1]!, /HTTP 429/);
+        assert.match(errors[2]!, /no data or keep-alive for 1000 ms/);
+      });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  test("a stream line that is not JSON is reported and skipped; the tweets around it are kept", async () => {
+    const fake = await FakeX.start([{ tweets: [{ id: "10", text: "before" }, { line: "{not json" }, { id: "11", text: "after" }], then: "open" }]);
+    sc().conf.set("spark.twitter.apiBase", fake.apiBase);
+    try {
+      await withStreaming(sc(), async ({ ssc, clock }) => {
+        const events = recordReceiverEvents(ssc);
+        const stream = TwitterUtils.createStream(ssc, { bearerToken: "T" });
+        const out = collectAll<Tweet>(stream);
+        ssc.start();
+        await waitFor(() => stream.receivedRecords >= 2 && events.some((e) => e.kind === "error"), "two tweets and the error");
+        await clock.advance(1000);
+        assert.deepEqual(out.map((t) => t.text), ["before", "after"]);
+        assert.match(events.find((e) => e.kind === "error")!.message, /Twitter: skipped a stream line that is not JSON \(9 chars: \{not json\)/);
+      });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  test("an unreachable server: each failed connect is reported naming the address, and the receiver keeps trying", async () => {
+    const fake = await FakeX.start([]);
+    const apiBase = fake.apiBase;
+    await fake.stop();
+    sc().conf.set("spark.twitter.apiBase", apiBase);
+    await withStreaming(sc(), async ({ ssc }) => {
+      const events = recordReceiverEvents(ssc);
+      TwitterUtils.createStream(ssc, { bearerToken: "T" }).foreachRDD(() => undefined);
+      ssc.start();
+      await waitFor(() => events.filter((e) => e.kind === "error").length >= 3, "three reported connect failures");
+      const errors = events.filter((e) => e.kind === "error");
+      for (const e of errors) assert.match(e.message, new RegExp(`Twitter: disconnected from ${apiBase.replace(/\./g, "\\.")} \\(.*\\); reconnecting in \\d+ ms`));
+      assert.ok(!events.some((e) => e.kind === "stopped"));
+    });
+  });
+
+  test("a missing bearer token is a clear error naming the connector, the value and the fix", async () => {
+    const saved = process.env.X_BEARER_TOKEN;
+    delete process.env.X_BEARER_TOKEN;
+    try {
+      await withStreaming(sc(), async ({ ssc }) => {
+        assert.throws(() => TwitterUtils.createStream(ssc), /TwitterUtils\.createStream: no bearer token \(auth\.bearerToken is not given and X_BEARER_TOKEN is not set\); pass \{ bearerToken \}/);
+        assert.throws(() => TwitterUtils.createStream(ssc, { bearerToken: "" }), /auth\.bearerToken is ""/);
+      });
+    } finally {
+      if (saved !== undefined) process.env.X_BEARER_TOKEN = saved;
+    }
+  });
+});
+
