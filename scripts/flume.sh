@@ -33,9 +33,12 @@
 # Every command is idempotent: `start` on a running agent only checks that it is ready.
 set -euo pipefail
 
+say() { echo "flume.sh: $*" >&2; }
+# shellcheck source=lib/service.sh
+source "$(dirname "$0")/lib/service.sh"
+
 FLUME_VERSION="1.11.0"
 SPARK_SINK_VERSION="2.4.8"
-CACHE="${DSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dstream}"
 HOME_DIR="$CACHE/flume-$FLUME_VERSION"
 LIBS="$HOME_DIR/libs"
 COMPAT="$HOME_DIR/compat"
@@ -46,15 +49,9 @@ if [[ ! "$AGENT" =~ ^[A-Za-z0-9_-]+$ ]]; then
   echo "flume.sh: the agent name must be letters, digits, '-' or '_' (got '$AGENT')" >&2
   exit 2
 fi
-RUN="$HOME_DIR/run-$AGENT"
-PID_FILE="$RUN/agent.pid"
-LOG_FILE="$RUN/agent.log"
+use_run_dir "$HOME_DIR/run-$AGENT" agent
 CONF_FILE="$RUN/agent.properties"
 PORT_FILE="$RUN/monitor.port"
-
-say() { echo "flume.sh: $*" >&2; }
-# shellcheck source=lib/service.sh
-source "$(dirname "$0")/lib/service.sh"
 
 install() {
   if [[ -f "$LIBS/.complete" && -f "$COMPAT/.complete" ]]; then return 0; fi
@@ -66,13 +63,7 @@ install() {
   # for the SparkSink (compat/), which must not take part in dependency mediation with Avro 1.11.
   # SparkSink's own dependencies are excluded: Flume provides them, and the Scala library is the
   # 2.12 one Spark 2.4.8 was built with.
-  cat >"$HOME_DIR/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>dstream</groupId>
-  <artifactId>flume-agent-jars</artifactId>
-  <version>$FLUME_VERSION</version>
-  <packaging>pom</packaging>
+  write_pom "$HOME_DIR/pom.xml" flume-agent-jars "$FLUME_VERSION" <<EOF
   <dependencies>
     <dependency><groupId>org.apache.flume</groupId><artifactId>flume-ng-node</artifactId><version>$FLUME_VERSION</version></dependency>
     <dependency><groupId>org.apache.flume.flume-ng-channels</groupId><artifactId>flume-file-channel</artifactId><version>$FLUME_VERSION</version></dependency>
@@ -108,19 +99,11 @@ install() {
       </plugin>
     </plugins>
   </build>
-</project>
 EOF
   rm -rf "$LIBS.partial" "$COMPAT.partial"
-  local mvn_log="$HOME_DIR/mvn.log"
-  if ! mvn -B -q -f "$HOME_DIR/pom.xml" validate >"$mvn_log" 2>&1; then
-    say "Maven could not fetch Flume $FLUME_VERSION. Its output ($mvn_log):"
-    grep -E "ERROR|Could not|Unknown host|Connection|refused|timed out" "$mvn_log" | head -20 >&2 || tail -20 "$mvn_log" >&2
-    exit 1
-  fi
-  touch "$LIBS.partial/.complete" "$COMPAT.partial/.complete"
-  rm -rf "$LIBS" "$COMPAT"
-  mv "$LIBS.partial" "$LIBS"
-  mv "$COMPAT.partial" "$COMPAT"
+  maven_run "$HOME_DIR" "Flume $FLUME_VERSION" validate
+  publish_dir "$LIBS"
+  publish_dir "$COMPAT"
   say "Flume $FLUME_VERSION installed: $(ls "$LIBS"/*.jar | wc -l) jars (+ $(ls "$COMPAT"/*.jar | wc -l) for the SparkSink)"
 }
 
@@ -152,10 +135,12 @@ EOF
 
 # The recorded pid is ours only while it is still this agent: a stale file may name a reused pid.
 pid_alive() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "org.apache.flume.node.Application -f $CONF_FILE -n $AGENT"
+  pid_runs "$PID_FILE" "org.apache.flume.node.Application -f $CONF_FILE -n $AGENT"
+}
+
+# kill -0, not pid_alive: until the inner shell has exec'd, the pid's command line is bash's.
+pid_started() {
+  kill -0 "$(cat "$PID_FILE" 2>/dev/null || echo 0)" 2>/dev/null
 }
 
 # Ready once Flume's metrics list every channel of the configuration as started, and every
@@ -172,7 +157,7 @@ ready() {
     local host p
     host="$(sed -n "s/^$AGENT\.sinks\.$name\.hostname *= *//p" "$CONF_FILE")"
     p="$(sed -n "s/^$AGENT\.sinks\.$name\.port *= *//p" "$CONF_FILE")"
-    (exec 3<>"/dev/tcp/${host:-127.0.0.1}/$p") 2>/dev/null || return 1
+    port_open "${host:-127.0.0.1}" "$p" || return 1
   done
 }
 
@@ -204,22 +189,7 @@ start() {
       -Dflume.monitoring.type=http -Dflume.monitoring.port="$port" \
       -cp "$LIBS/*:$COMPAT/*" org.apache.flume.node.Application -f "$CONF_FILE" -n "$AGENT"
   fi
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until ready; do
-    # kill -0, not pid_alive: until the inner shell has exec'd, the pid's command line is bash's.
-    if ! kill -0 "$(cat "$PID_FILE" 2>/dev/null || echo 0)" 2>/dev/null; then
-      say "agent $AGENT exited during startup. Last lines of $LOG_FILE:"
-      tail -30 "$LOG_FILE" >&2
-      rm -f "$PID_FILE"
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      say "agent $AGENT did not become ready within ${START_TIMEOUT}s. Last lines of $LOG_FILE:"
-      tail -30 "$LOG_FILE" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
+  wait_ready "agent $AGENT" 0.2 pid_started -- ready
   say "agent $AGENT ready (pid $(cat "$PID_FILE"), metrics at http://127.0.0.1:$(cat "$PORT_FILE")/metrics)"
 }
 
@@ -247,11 +217,4 @@ status() {
   return 1
 }
 
-case "${1:-}" in
-  install) install ;;
-  start) start ;;
-  stop) stop ;;
-  restart) stop; start ;;
-  status) status ;;
-  *) echo "usage: $0 {install|start [AGENT [CONFIG]]|stop [AGENT]|status [AGENT]}" >&2; exit 2 ;;
-esac
+run_command "{install|start [AGENT [CONFIG]]|stop [AGENT]|status [AGENT]}" "${1:-}" install start stop restart status

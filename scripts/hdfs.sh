@@ -21,42 +21,29 @@
 # previous run. `start` on a running cluster only checks that it answers.
 set -euo pipefail
 
+say() { echo "hdfs.sh: $*" >&2; }
+# shellcheck source=lib/service.sh
+source "$(dirname "$0")/lib/service.sh"
+
 HADOOP_VERSION="${HADOOP_VERSION:-3.5.0}"
 RPC_PORT="${HDFS_NAMENODE_PORT:-8020}"
 HTTP_PORT="${HDFS_HTTP_PORT:-9870}"
 CONTROL_PORT="${HDFS_CONTROL_PORT:-9879}"
-CACHE="${DSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dstream}"
 HOME_DIR="$CACHE/hdfs-$HADOOP_VERSION"
 LIBS="$HOME_DIR/libs"
 TOOLS="$HOME_DIR/tools"
-RUN="$HOME_DIR/run-$HTTP_PORT"
-PID_FILE="$RUN/cluster.pid"
-LOG_FILE="$RUN/cluster.log"
+use_run_dir "$HOME_DIR/run-$HTTP_PORT" cluster
 INFO_FILE="${HDFS_INFO_FILE:-$CACHE/hdfs-cluster.json}"
 START_TIMEOUT="${HDFS_START_TIMEOUT:-90}"
 SRC="$(cd "$(dirname "$0")" && pwd)/hdfs/MiniHdfs.java"
 
-say() { echo "hdfs.sh: $*" >&2; }
-
-need() {
-  command -v "$1" >/dev/null 2>&1 || { say "$1 is required ($2)"; exit 1; }
-}
-
 install() {
   if [[ -f "$LIBS/.complete" && -f "$TOOLS/MiniHdfs.class" && "$TOOLS/MiniHdfs.class" -nt "$SRC" ]]; then return 0; fi
-  need java "install Java 17 or later"
-  need javac "install a JDK, e.g. apt-get install openjdk-17-jdk-headless"
-  need mvn "install Maven, e.g. apt-get install maven"
+  need_jdk_and_maven
   mkdir -p "$HOME_DIR"
   if [[ ! -f "$LIBS/.complete" ]]; then
     say "fetching hadoop-client-minicluster $HADOOP_VERSION from Maven Central into $LIBS"
-    cat >"$HOME_DIR/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>dstream</groupId>
-  <artifactId>hdfs-minicluster-jars</artifactId>
-  <version>$HADOOP_VERSION</version>
-  <packaging>pom</packaging>
+    write_pom "$HOME_DIR/pom.xml" hdfs-minicluster-jars "$HADOOP_VERSION" <<POM
   <dependencies>
     <dependency>
       <groupId>org.apache.hadoop</groupId>
@@ -64,20 +51,8 @@ install() {
       <version>$HADOOP_VERSION</version>
     </dependency>
   </dependencies>
-</project>
 POM
-    rm -rf "$LIBS.partial"
-    local mvn_log="$HOME_DIR/mvn.log"
-    if ! mvn -B -q -f "$HOME_DIR/pom.xml" \
-        org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$LIBS.partial" >"$mvn_log" 2>&1; then
-      say "Maven could not fetch hadoop-client-minicluster $HADOOP_VERSION. Its output ($mvn_log):"
-      grep -E "ERROR|Could not|Unknown host|Connection|refused|timed out" "$mvn_log" | head -20 >&2 || tail -20 "$mvn_log" >&2
-      exit 1
-    fi
-    touch "$LIBS.partial/.complete"
-    rm -rf "$LIBS"
-    mv "$LIBS.partial" "$LIBS"
+    fetch_runtime_jars "$HOME_DIR" "$LIBS" "hadoop-client-minicluster $HADOOP_VERSION"
   fi
   mkdir -p "$TOOLS"
   javac -d "$TOOLS" -cp "$LIBS/*" "$SRC"
@@ -85,10 +60,7 @@ POM
 }
 
 pid_alive() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "MiniHdfs $RUN/data"
+  pid_runs "$PID_FILE" "MiniHdfs $RUN/data"
 }
 
 # WebHDFS answers GETFILESTATUS on / once the NameNode is up; the info file appears only after
@@ -105,7 +77,7 @@ start() {
   if ! pid_alive; then
     local port
     for port in "$RPC_PORT" "$HTTP_PORT" "$CONTROL_PORT"; do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      if port_open 127.0.0.1 "$port"; then
         say "port $port on 127.0.0.1 is in use by something this script did not start; set HDFS_NAMENODE_PORT, HDFS_HTTP_PORT or HDFS_CONTROL_PORT"
         exit 1
       fi
@@ -116,30 +88,13 @@ start() {
     : >"$LOG_FILE"
     say "starting MiniDFSCluster $HADOOP_VERSION: hdfs://127.0.0.1:$RPC_PORT, WebHDFS 127.0.0.1:$HTTP_PORT (log: $LOG_FILE)"
     local heap="${HDFS_HEAP_OPTS:--Xms128m -Xmx768m}"
-    # setsid detaches the JVM from the caller's session so it outlives this shell; the inner shell
-    # records its pid and becomes the JVM. Hadoop 3.5 runs on Java 17 without --add-opens.
-    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    # Hadoop 3.5 runs on Java 17 without --add-opens.
+    spawn_detached "$PID_FILE" "$LOG_FILE" \
       java $heap -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
       -Djava.net.preferIPv4Stack=true \
-      -cp "$TOOLS:$LIBS/*" MiniHdfs "$RUN/data" "$RPC_PORT" "$HTTP_PORT" "$CONTROL_PORT" "$INFO_FILE" \
-      >>"$LOG_FILE" 2>&1 </dev/null &
-    for _ in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.05; done
+      -cp "$TOOLS:$LIBS/*" MiniHdfs "$RUN/data" "$RPC_PORT" "$HTTP_PORT" "$CONTROL_PORT" "$INFO_FILE"
   fi
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until ready; do
-    if ! pid_alive; then
-      say "the cluster exited during startup. Last lines of $LOG_FILE:"
-      tail -30 "$LOG_FILE" >&2
-      rm -f "$PID_FILE"
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      say "the cluster did not become ready within ${START_TIMEOUT}s. Last lines of $LOG_FILE:"
-      tail -30 "$LOG_FILE" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  wait_ready "the cluster" 0.5 pid_alive -- ready
   say "cluster ready: hdfs://127.0.0.1:$RPC_PORT, WebHDFS 127.0.0.1:$HTTP_PORT, control 127.0.0.1:$CONTROL_PORT (pid $(cat "$PID_FILE"), addresses in $INFO_FILE)"
 }
 
@@ -149,18 +104,8 @@ stop() {
     say "no cluster started by this script is running for WebHDFS port $HTTP_PORT"
     return 0
   fi
-  local pid
-  pid="$(cat "$PID_FILE")"
-  kill "$pid"
-  for _ in $(seq 1 120); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.25
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "cluster pid $pid did not stop within 30s; killing it"
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE" "$INFO_FILE"
+  stop_pid "$PID_FILE" cluster
+  rm -f "$INFO_FILE"
   say "cluster stopped"
 }
 
@@ -173,11 +118,4 @@ status() {
   return 1
 }
 
-case "${1:-}" in
-  install) install ;;
-  start) start ;;
-  stop) stop ;;
-  restart) stop; start ;;
-  status) status ;;
-  *) echo "usage: $0 {install|start|stop|restart|status}" >&2; exit 2 ;;
-esac
+run_command "{install|start|stop|restart|status}" "${1:-}" install start stop restart status

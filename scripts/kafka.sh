@@ -19,6 +19,10 @@
 # Every command is idempotent: `start` on a running broker only checks that it is ready.
 set -euo pipefail
 
+say() { echo "kafka.sh: $*" >&2; }
+# shellcheck source=lib/service.sh
+source "$(dirname "$0")/lib/service.sh"
+
 KAFKA_VERSION="${KAFKA_VERSION:-4.1.2}"
 SCALA_VERSION="2.13"
 BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
@@ -29,37 +33,22 @@ if [[ "$BOOTSTRAP" != *:* || ! "$PORT" =~ ^[0-9]+$ || -z "$HOST" ]]; then
   exit 2
 fi
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
-CACHE="${DSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dstream}"
 HOME_DIR="$CACHE/kafka-$KAFKA_VERSION"
 LIBS="$HOME_DIR/libs"
 TOOLS="$HOME_DIR/tools"
 # State is per version and port, so brokers on different ports (or versions) never share a log dir.
-RUN="$HOME_DIR/run-$PORT"
-PID_FILE="$RUN/broker.pid"
-LOG_FILE="$RUN/broker.log"
+use_run_dir "$HOME_DIR/run-$PORT" broker
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-
-say() { echo "kafka.sh: $*" >&2; }
-# shellcheck source=lib/service.sh
-source "$(dirname "$0")/lib/service.sh"
 
 install() {
   if [[ -f "$LIBS/.complete" && -f "$TOOLS/KafkaReady.class" ]]; then return 0; fi
-  need java "install Java 17 or later"
-  need javac "install a JDK, e.g. apt-get install openjdk-17-jdk-headless"
-  need mvn "install Maven, e.g. apt-get install maven"
+  need_jdk_and_maven
   mkdir -p "$HOME_DIR"
   if [[ ! -f "$LIBS/.complete" ]]; then
     say "fetching Apache Kafka $KAFKA_VERSION from Maven Central into $LIBS"
     # The distribution's logging backend is not a dependency of the broker jar; slf4j-simple is
     # the smallest one that writes the broker's log, and it matches kafka's slf4j 1.7 API.
-    cat >"$HOME_DIR/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>dstream</groupId>
-  <artifactId>kafka-broker-jars</artifactId>
-  <version>$KAFKA_VERSION</version>
-  <packaging>pom</packaging>
+    write_pom "$HOME_DIR/pom.xml" kafka-broker-jars "$KAFKA_VERSION" <<EOF
   <dependencies>
     <dependency>
       <groupId>org.apache.kafka</groupId>
@@ -72,20 +61,8 @@ install() {
       <version>1.7.36</version>
     </dependency>
   </dependencies>
-</project>
 EOF
-    rm -rf "$LIBS.partial"
-    local mvn_log="$HOME_DIR/mvn.log"
-    if ! mvn -B -q -f "$HOME_DIR/pom.xml" \
-        org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$LIBS.partial" >"$mvn_log" 2>&1; then
-      say "Maven could not fetch Kafka $KAFKA_VERSION. Its output ($mvn_log):"
-      grep -E "ERROR|Could not|Unknown host|Connection|refused|timed out" "$mvn_log" | head -20 >&2 || tail -20 "$mvn_log" >&2
-      exit 1
-    fi
-    touch "$LIBS.partial/.complete"
-    rm -rf "$LIBS"
-    mv "$LIBS.partial" "$LIBS"
+    fetch_runtime_jars "$HOME_DIR" "$LIBS" "Kafka $KAFKA_VERSION"
   fi
   mkdir -p "$TOOLS"
   javac -d "$TOOLS" -cp "$LIBS/*" "$(dirname "$0")/kafka/KafkaReady.java"
@@ -94,10 +71,7 @@ EOF
 
 # The recorded pid is ours only while it is still a Kafka broker: a stale file may name a reused pid.
 pid_alive() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka $RUN/server.properties"
+  pid_runs "$PID_FILE" "kafka.Kafka $RUN/server.properties"
 }
 
 # A metadata request with Kafka's own admin client: the broker is ready once it is registered,
@@ -156,7 +130,7 @@ start() {
     return 0
   fi
   if ! pid_alive; then
-    if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
+    if port_open "$HOST" "$PORT"; then
       say "port $PORT on $HOST is in use by something that is not a Kafka broker; set KAFKA_BOOTSTRAP to another address"
       exit 1
     fi
@@ -173,21 +147,7 @@ start() {
       "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS" -Dorg.slf4j.simpleLogger.logFile=System.out \
       -cp "$LIBS/*" kafka.Kafka "$RUN/server.properties"
   fi
-  local deadline=$((SECONDS + START_TIMEOUT))
-  until ready 3000; do
-    if ! pid_alive; then
-      say "the broker exited during startup. Last lines of $LOG_FILE:"
-      tail -30 "$LOG_FILE" >&2
-      rm -f "$PID_FILE"
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      say "the broker did not become ready within ${START_TIMEOUT}s. Last lines of $LOG_FILE:"
-      tail -30 "$LOG_FILE" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  wait_ready "the broker" 0.5 pid_alive -- ready 3000
   say "broker ready at $BOOTSTRAP (pid $(cat "$PID_FILE"))"
 }
 
@@ -220,12 +180,4 @@ clean() {
   say "deleted $RUN"
 }
 
-case "${1:-}" in
-  install) install ;;
-  start) start ;;
-  stop) stop ;;
-  restart) stop; start ;;
-  status) status ;;
-  clean) clean ;;
-  *) echo "usage: $0 {install|start|stop|restart|status|clean}" >&2; exit 2 ;;
-esac
+run_command "{install|start|stop|restart|status|clean}" "${1:-}" install start stop restart status clean
