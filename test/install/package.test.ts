@@ -92,7 +92,7 @@ await sc.stop();
     onExecutors: true,
     args: ["--flag"],
   });
-  assert.doesNotMatch(r.stderr, /on the driver thread|reloading .* failed/);
+  assert.doesNotMatch(r.stderr, /on the driver thread, not in parallel|reloading .* failed/);
 });
 
 test("dstream init writes a project whose own npm test passes and whose npm start counts words", { timeout: 300_000 }, async () => {

@@ -1,7 +1,8 @@
 /**
  * FlumeUtils.createPollingStream against a real Flume 1.11 agent running Spark's own SparkSink
  * (spark-streaming-flume-sink_2.12:2.4.8, see scripts/flume.sh): a netcat source the test writes
- * lines to, a file channel, and the SparkSink with a 2-second transaction timeout.
+ * lines to, a file channel, and the SparkSink with a 15-second transaction timeout: long enough that a healthy receiver
+ * under a loaded machine acks in time (a late ack means a resend), short enough for the kill test.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -28,7 +29,7 @@ polling-test.sinks.spark.type = org.apache.spark.streaming.flume.sink.SparkSink
 polling-test.sinks.spark.channel = c
 polling-test.sinks.spark.hostname = 127.0.0.1
 polling-test.sinks.spark.port = ${sinkPort}
-polling-test.sinks.spark.timeout = 2
+polling-test.sinks.spark.timeout = 15
 `);
 test.after(() => agent.stop());
 

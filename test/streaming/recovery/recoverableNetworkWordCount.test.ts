@@ -89,6 +89,9 @@ test("RecoverableNetworkWordCount resumes after SIGKILL on the same grid, append
   const killedAt = Date.now();
 
   app = run();
+  // Nothing is sent until the resumed application has run a batch, so that batch's drop count
+  // can only come from a restored accumulator.
+  await app.waitForLine((l) => l.startsWith("Dropped "), 60_000, "the first batch after the restart");
   await feedUntilCounted("again and again b", "again");
   const after = outputLines(output);
   assert.deepEqual(after.slice(0, beforeKill.length), beforeKill, "the output file is appended to, not replaced, when the application resumes");
