@@ -78,8 +78,8 @@ function latestTotals(dir: string): Record<string, number> | undefined {
  * The harness, with the input and checkpoint directories under `base` (local, or HDFS) and the
  * application's own output on local disk. `env` reaches the application (the HDFS address).
  */
-export function fileStreamCrashTest(base: FileBase, BATCH_MS: number, env: Record<string, string> = {}, timeoutMs = 300_000): void {
-test(`file stream + updateStateByKey survives at least ten SIGKILLs (${base.label} input and checkpoints): same totals, every batch exactly once`, { timeout: timeoutMs }, async (t) => {
+export function fileStreamCrashTest(base: FileBase, BATCH_MS: number, env: Record<string, string> = {}, timeoutMs = 300_000, todo?: string): void {
+test(`file stream + updateStateByKey survives at least ten SIGKILLs (${base.label} input and checkpoints): same totals, every batch exactly once`, { timeout: timeoutMs, todo }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), "dstream-crash-file-"));
   const remote = base.newDir();
   const dirs = (name: string) => ({ input: joinAny(remote, name, "in"), output: join(work, name, "out"), checkpoint: joinAny(remote, name, "cp") });
