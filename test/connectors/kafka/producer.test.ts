@@ -81,6 +81,42 @@ describe("Kafka transactional producer", () => {
     }
   });
 
+  it("read_committed keeps the committed transactions between aborted ones of the same producer, in one fetch", async () => {
+    // One producer (one transactional.id keeps one producer id across its transactions and
+    // epochs) commits and aborts in turn. The last abort has no records in the partition: the
+    // send was refused by the broker after the partition had joined the transaction, as after a
+    // crash between AddPartitionsToTxn and Produce, so the broker lists no aborted transaction
+    // for it. A reader must end each aborted transaction at its own abort marker.
+    const topic = uniqueTopic("tx-interleaved");
+    await broker.admin.createTopics([{ name: topic, numPartitions: 1, configs: { "max.message.bytes": "2000" } }]);
+    const committed = consumer("read_committed", topic);
+    const uncommitted = consumer("read_uncommitted", topic);
+    try {
+      await withTransactional(async (p) => {
+        await p.initTransactions();
+        const txn = async (values: readonly string[], commit: boolean) => {
+          await p.beginTransaction();
+          await p.send(values.map((value) => ({ topic, partition: 0, value })));
+          await (commit ? p.commitTransaction() : p.abortTransaction());
+        };
+        await txn(["a1", "a2"], true);
+        await txn(["x1", "x2"], false);
+        await txn(["b1", "b2"], true);
+        await txn(["y1"], false);
+        await txn(["c1", "c2"], true);
+        await p.beginTransaction();
+        await assert.rejects(p.send([{ topic, partition: 0, value: "z".repeat(4000) }]));
+        await p.abortTransaction();
+        await txn(["d1"], true);
+      });
+      const end = await broker.endOffset(topic, 0);
+      assert.deepEqual(await values(uncommitted, topic, 0, end), ["a1", "a2", "x1", "x2", "b1", "b2", "y1", "c1", "c2", "d1"]);
+      assert.deepEqual(await values(committed, topic, 0, end), ["a1", "a2", "b1", "b2", "c1", "c2", "d1"]);
+    } finally {
+      await Promise.all([committed.close(), uncommitted.close()]);
+    }
+  });
+
   it("commits consumer offsets atomically with the records (sendOffsetsToTransaction)", async () => {
     const topic = await broker.createTopic(uniqueTopic("tx-offsets"), 2);
     const group = uniqueTopic("tx-offsets-group");

@@ -6,6 +6,7 @@ import { tpKey, type TopicPartitionLike } from "../TopicPartition.js";
 import { describeBrokers, type KafkaClientConfig } from "./KafkaClientConfig.js";
 import { classifyClientError, describeClientError } from "./clientErrors.js";
 import { decodeBatches } from "./decodeBatches.js";
+import { fetchWithoutLibraryFilter } from "./fetchWithoutLibraryFilter.js";
 import { libraryBaseOptions } from "./libraryOptions.js";
 import type { RawRecord } from "./RawRecord.js";
 
@@ -122,7 +123,7 @@ export class KafkaConsumerClient {
           );
         }
         const p = topic.partitions[tp.partition]!;
-        const resp = await this.consumer.fetch({
+        const resp = await fetchWithoutLibraryFilter(this.consumer, md.brokers, {
           node: p.leader,
           maxWaitTime: this.options.fetchMaxWaitMs,
           minBytes: 1,
