@@ -5,6 +5,7 @@ import { SparkConf, type ConfValue } from "../core/SparkConf.js";
 import type { RDD } from "../core/rdd/RDD.js";
 import { IllegalStateException } from "../core/errors.js";
 import { logger } from "../core/log.js";
+import { showEveryFrame, summarizeError } from "../core/errorSummary.js";
 import { isExecutorMode, sealFunctionRegistry } from "../core/closure/index.js";
 import { markExecutorGraphBuilt } from "../core/executor/executorModeSignal.js";
 import { callSite } from "../core/rdd/callSite.js";
@@ -382,7 +383,8 @@ export class StreamingContext {
 
   /** @internal A batch failed: logged, and rethrown by awaitTermination*; later batches still run. */
   reportError(message: string, error: unknown): void {
-    logger().error({ err: error instanceof Error ? (error.stack ?? error.message) : String(error) }, message);
+    // As the uncaught-error report: the message and the user's frames; every frame at debug level.
+    logger().error(`${message}: ${summarizeError(error, { verbose: showEveryFrame() })}`);
     this.waiter.notifyError(error);
   }
 

@@ -18,6 +18,7 @@ import {
 } from "../../src/index.js";
 import { MASTERS, StreamingHarness, TestInputStream } from "./harness.js";
 import { captureLog as captureStderr } from "./recovery/inProcessApp.js";
+import { logger, setLogLevel } from "../../src/core/log.js";
 
 /** Captures console.log lines while `body` runs. */
 async function captureLog(body: () => Promise<void>): Promise<string[]> {
@@ -253,8 +254,38 @@ for (const master of MASTERS) {
         assert.deepEqual(out, [[0], [2], [3]]);
         // Spark's job id: the batch time prints as a Time ("2000 ms"), then the output operation's index.
         assert.match(log, /Error running job streaming job 2000 ms\.0\b/);
+        // As an uncaught error is printed: the message on the line, then the user's frames only.
+        const report = log.slice(log.indexOf("Error running job")).split("\n(run with")[0]!;
+        assert.match(report, /^Error running job streaming job 2000 ms\.0: SparkException: Job aborted due to stage failure: .*This is a special error\n/);
+        assert.match(report, /\nCaused by: Error: This is a special error\n {4}at .*test\/streaming\/StreamingContext\.test\.ts:\d+:\d+\)?\n {4}\.\.\. \d+ frames? in dstream, Node\.js or dependencies$/);
+        assert.doesNotMatch(report, /src\/(core|streaming)\/|node:internal/, "internal frames are collapsed");
+        assert.match(log, /\(run with --verbose or --log-level debug to see every frame\)/);
         await assert.rejects(ssc.awaitTerminationOrTimeout(10), /This is a special error/);
         await assert.rejects(ssc.awaitTermination(), /This is a special error/);
+      });
+    });
+
+    test("at log level debug a failed batch is logged with every frame", async () => {
+      await h.withContext(async ({ ssc, clock, sc }) => {
+        ssc
+          .queueStream([sc.parallelize([1], 1)])
+          .map((i) => {
+            throw new Error(`special error ${i}`);
+          })
+          .foreachRDD(async (rdd) => void (await rdd.collect()));
+        ssc.start();
+        const level = logger().level;
+        setLogLevel("debug");
+        try {
+          const { log } = await captureStderr(() => clock.advance(1000));
+          const report = log.slice(log.indexOf("ERROR dstream: Error running job streaming job 1000 ms.0"));
+          assert.match(report, /special error 1/);
+          assert.match(report, /src\/streaming\/scheduler\/Job\.ts:\d+/, "dstream's frames are shown");
+          assert.doesNotMatch(report, /frames? in dstream, Node\.js or dependencies/);
+        } finally {
+          setLogLevel(level);
+        }
+        await assert.rejects(ssc.awaitTerminationOrTimeout(10), /special error 1/);
       });
     });
 
