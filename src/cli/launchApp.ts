@@ -5,6 +5,7 @@ import type { ProgressView } from "./progress/ProgressView.js";
 import { StatusLine } from "./progress/StatusLine.js";
 import { LogLines } from "./progress/LogLines.js";
 import { VERBOSE_ENV } from "./uncaughtErrors.js";
+import { stopWhenStdoutCloses } from "./closedStdout.js";
 
 /** What the application and its executors are preloaded with: tsx, module format, error report. */
 const APP_LOADER = new URL("./appLoader.mjs", import.meta.url).href;
@@ -75,6 +76,9 @@ export function launchApp(o: LaunchOptions): Promise<number> {
   };
   const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
+  const closed = new Promise<void>((r) => child.once("close", () => r()));
+  // Stopped as by SIGTERM (the shutdown hook), so a killed dstream leaves no application behind.
+  const unregister = stopWhenStdoutCloses(() => (child.kill("SIGTERM"), closed));
   return new Promise((resolve) => {
     child.on("error", (e) => {
       progress?.finish();
@@ -83,6 +87,7 @@ export function launchApp(o: LaunchOptions): Promise<number> {
     });
     child.on("close", (code, signal) => {
       for (const [s, h] of handlers) process.off(s, h);
+      unregister();
       progress?.finish();
       if (code !== 0 && CJS_TOP_LEVEL_AWAIT.test(stderrTail)) {
         process.stderr.write(

@@ -10,6 +10,7 @@ import { readPropertiesFile } from "./propertiesFile.js";
 import { verboseReport } from "./verboseReport.js";
 import { typecheck } from "./typecheck.js";
 import { initProject } from "./init.js";
+import { exitQuietlyWhenStdoutCloses } from "./closedStdout.js";
 
 const APP_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
 
@@ -185,6 +186,7 @@ export function program(exit: (code: number) => void): Command {
 
 /** Runs the command line; exits the process with the application's exit code. */
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyWhenStdoutCloses();
   let code = 0;
   const cmd = program((c) => (code = c));
   cmd.exitOverride();

@@ -170,3 +170,35 @@ test("--help shows usage with examples, and npx dstream runs the package's comma
   assert.equal(npx.code, 0, npx.stderr);
   assert.equal(npx.stdout.trim(), JSON.parse((await import("node:fs")).readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version);
 });
+
+/** Runs dstream with its stdout closed by the reader: at once, or after the first output matching `after`. */
+function dstreamIntoClosedPipe(args: string[], after?: RegExp): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    // Closing the read end makes dstream's next write to stdout fail with EPIPE, as `| head -1` does.
+    if (after === undefined) child.stdout.destroy();
+    else
+      child.stdout.on("data", (c: Buffer) => {
+        stdout += c.toString();
+        if (after.test(stdout)) child.stdout.destroy();
+      });
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test("`dstream --help | head -1`: a reader that closes stdout ends dstream quietly, with 0", async () => {
+  const r = await dstreamIntoClosedPipe(["--help"]);
+  assert.equal(r.stderr, "");
+  assert.equal(r.code, 0);
+});
+
+test("`dstream submit app | head`: a reader that closes stdout stops the application, and dstream exits 0 quietly", async () => {
+  const r = await dstreamIntoClosedPipe(["submit", "--master", "local[1]", "--progress", "none", "test/cli/fixtures/untilInterrupted.ts"], /batch of 4/);
+  assert.doesNotMatch(r.stderr, /EPIPE|Exception/);
+  assert.match(r.stderr, /SIGTERM received: Invoking stop\(stopGracefully=false\) from shutdown hook/, "the application was stopped as by SIGTERM");
+  assert.equal(r.code, 0);
+});
