@@ -268,7 +268,9 @@ export class StreamingContext {
     const restart = restartPointOf(this);
     if (this.checkpointDirectory !== undefined) {
       warnUnrecoverableInputs(this);
-      this.checkpointWriter = new CheckpointWriter(this, () => this.jobScheduler.pendingBatchTimes, restart?.lastGeneratedTime?.milliseconds);
+      // Submitted batches not yet run, and those begun but not yet submitted (a restart's backlog).
+      const pending = (): number[] => [...new Set([...this.jobScheduler.pendingBatchTimes, ...(this.jobGenerator?.ungeneratedTimes ?? [])])];
+      this.checkpointWriter = new CheckpointWriter(this, pending, restart?.lastGeneratedTime?.milliseconds);
     }
     return restart;
   }
