@@ -264,7 +264,7 @@ export class StreamingContext {
 
   /** Checks the checkpoint settings, starts the metadata checkpoints, and says where a recovered context resumes. */
   private prepareCheckpointing(): RestartPoint | undefined {
-    if (this.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) requireCheckpointForWal(this);
+    if (this.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) requireCheckpointForWal(this.conf, this.checkpointDirectory);
     const restart = restartPointOf(this);
     if (this.checkpointDirectory !== undefined) {
       warnUnrecoverableInputs(this);
