@@ -265,11 +265,13 @@ export class StreamingContext {
 
   /** Checks the checkpoint settings, starts the metadata checkpoints, and says where a recovered context resumes. */
   private prepareCheckpointing(): RestartPoint | undefined {
-    if (this.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) requireCheckpointForWal(this);
+    if (this.graph.inputStreams.some((s) => s instanceof ReceiverInputDStream)) requireCheckpointForWal(this.conf, this.checkpointDirectory);
     const restart = restartPointOf(this);
     if (this.checkpointDirectory !== undefined) {
       warnUnrecoverableInputs(this);
-      this.checkpointWriter = new CheckpointWriter(this, () => this.jobScheduler.pendingBatchTimes, restart?.lastGeneratedTime?.milliseconds);
+      // Submitted batches not yet run, and those begun but not yet submitted (a restart's backlog).
+      const pending = (): number[] => [...new Set([...this.jobScheduler.pendingBatchTimes, ...(this.jobGenerator?.ungeneratedTimes ?? [])])];
+      this.checkpointWriter = new CheckpointWriter(this, pending, restart?.lastGeneratedTime?.milliseconds);
     }
     return restart;
   }

@@ -84,6 +84,18 @@ export class WebHdfsClient {
     this.runSync(this.writeOp("APPEND", path, data, {}));
   }
 
+  createAsync(path: string, data: Uint8Array, overwrite: boolean): Promise<void> {
+    return this.runAsync(this.writeOp("CREATE", path, data, { overwrite: String(overwrite) }));
+  }
+  /**
+   * The DataNode answers an APPEND only after closing the file: every DataNode of the pipeline
+   * has acknowledged the bytes and the NameNode has the new length (stronger than the hflush
+   * Spark's log relies on; neither forces the DataNodes' disks, which dfs.datanode.synconclose does).
+   */
+  appendAsync(path: string, data: Uint8Array): Promise<void> {
+    return this.runAsync(this.writeOp("APPEND", path, data, {}));
+  }
+
   /** `read` with promises; `onChunk` sees each chunk of the body and may hold the reading back. */
   readAsync(path: string, offset: number, length: number, onChunk?: OnChunk): Promise<Buffer> {
     return this.runAsync(this.readOp(path, offset, length), onChunk);

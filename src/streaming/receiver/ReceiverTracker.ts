@@ -9,6 +9,7 @@ import type { ReceivedBlockHandler } from "./ReceivedBlockHandler.js";
 import type { ReceivedBlockTracker } from "./ReceivedBlockTracker.js";
 import { receivedBlockStorage } from "../wal/receivedBlockStorage.js";
 import { blockIntervalMs } from "../streamingConf.js";
+import { isResumed } from "../checkpoint/ResumedContexts.js";
 import { ReceiverSupervisor, errorText, type ReceiverSupervisorHost } from "./ReceiverSupervisor.js";
 
 /** What the tracker needs of a receiver input stream. */
@@ -47,7 +48,7 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
     this.restartDelayMs = conf.getInt("spark.streaming.receiverRestartDelay", 2000);
     this.location = conf.get("spark.driver.host", "localhost");
     // In memory, or also in the write-ahead log (recovered first when the context was resumed).
-    const storage = receivedBlockStorage(ssc);
+    const storage = receivedBlockStorage({ conf, checkpointDir: ssc.checkpointDir, resumed: isResumed(ssc) });
     this.handler = storage.handler;
     this.blocks = storage.tracker;
     this.nextBlock = storage.nextBlockId;

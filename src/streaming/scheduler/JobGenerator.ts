@@ -25,6 +25,12 @@ export class JobGenerator {
   private running = false;
   /** The latest batch still waiting for its input streams' `prepareBatch`, if any. */
   private preparing: Promise<void> | undefined = undefined;
+  /**
+   * Batches whose generation has begun but whose jobs are not yet with the scheduler: those a
+   * restart still has to regenerate, and one waiting for its inputs' `prepareBatch`. A
+   * checkpoint counts them as pending, or a crash before they are submitted would lose them.
+   */
+  private readonly owed = new Set<number>();
   /** The last batch whose jobs completed and whose metadata was cleared. */
   lastProcessedBatch: Time | undefined = undefined;
 
@@ -83,9 +89,16 @@ export class JobGenerator {
     );
     this.running = true;
     this.nextTime = restartTime;
+    // All of them are owed before the first is generated: generating it writes a checkpoint.
+    for (const t of times) this.owed.add(t);
     for (const t of times) this.generateJobs(new Time(t));
     if (isSteppedClock(clock)) this.unsubscribe = clock.onTimeChanged((t) => this.catchUp(t));
     else this.timer.start(restartTime);
+  }
+
+  /** Batch times begun but not yet submitted to the scheduler (see `owed`). */
+  get ungeneratedTimes(): number[] {
+    return [...this.owed];
   }
 
   stop(): void {
@@ -111,6 +124,7 @@ export class JobGenerator {
    * and later batches queue behind it, so batches are still generated one at a time, in order.
    */
   private generateJobs(time: Time): void {
+    this.owed.add(time.milliseconds);
     const run = (): void | Promise<void> => {
       const ready = this.prepareInputs(time);
       if (ready instanceof Promise) return ready.then((ok) => (ok ? this.generatePreparedJobs(time) : undefined));
@@ -130,7 +144,10 @@ export class JobGenerator {
     if (!this.running) return false;
     const pending: Array<Promise<void>> = [];
     const failed = (e: unknown): false => {
-      if (this.running) this.reportError(`Error generating jobs for time ${time}`, e);
+      if (this.running) {
+        this.owed.delete(time.milliseconds);
+        this.reportError(`Error generating jobs for time ${time}`, e);
+      }
       return false;
     };
     try {
@@ -153,10 +170,13 @@ export class JobGenerator {
       const jobs = this.graph.generateJobs(time);
       jobSet = new JobSet(time, jobs, this.inputInfo.getInfo(time.milliseconds));
     } catch (e) {
+      // As in Spark, a batch that cannot be generated is reported and skipped, not retried.
+      this.owed.delete(time.milliseconds);
       this.reportError(`Error generating jobs for time ${time}`, e);
       return;
     }
     this.scheduler.submitJobSet(jobSet);
+    this.owed.delete(time.milliseconds);
     this.checkpointer?.batchGenerated(time);
   }
 

@@ -1,8 +1,6 @@
-import { isLocal } from "../../core/fs/fsPath.js";
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import { joinPath } from "../../core/fs/fsPath.js";
 import { logger } from "../../core/log.js";
-import { UnsupportedOperationException } from "../../core/errors.js";
 import type { SparkConf } from "../../core/SparkConf.js";
 import { packValue, unpackValue } from "../../core/serialization/blockCodec.js";
 import type { ReceivedBlock, StoredBlock } from "../receiver/ReceivedBlock.js";
@@ -46,19 +44,12 @@ export class ReceivedBlockWriteAheadLog {
     private readonly root: string,
     conf: SparkConf,
   ) {
-    if (!isLocal(root)) {
-      // Segments are appended and fsynced in place, which WebHDFS cannot do durably.
-      throw new UnsupportedOperationException(
-        `The receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enable) needs a local checkpoint directory, but it is ${root}. ` +
-          `Use a local directory with ssc.checkpoint(...), or disable the write-ahead log; file streams need none, their files are the log.`,
-      );
-    }
     const maxSegmentBytes = conf.getSizeAsBytes("dstream.streaming.writeAheadLog.maxSegmentBytes", "64m");
     this.dataOptions = {
       rollingIntervalMs: conf.getInt("spark.streaming.receiver.writeAheadLog.rollingIntervalSecs", 60) * 1000,
       maxSegmentBytes,
     };
-    this.events = new WriteAheadLog(join(root, RECEIVED_METADATA_DIR), {
+    this.events = new WriteAheadLog(joinPath(root, RECEIVED_METADATA_DIR), {
       rollingIntervalMs: conf.getInt("spark.streaming.driver.writeAheadLog.rollingIntervalSecs", 60) * 1000,
       maxSegmentBytes: Math.min(maxSegmentBytes, 8 * 1024 * 1024),
       onRoll: (segment) => this.startSegmentWithSnapshot(segment),
@@ -70,12 +61,13 @@ export class ReceivedBlockWriteAheadLog {
    * blocks belong to batches this run will never have. Returns how many segments there were.
    */
   static discardPrevious(root: string): number {
+    const fs = FileSystems.get(root, "write-ahead log");
     let n = 0;
     for (const sub of [RECEIVED_DATA_DIR, RECEIVED_METADATA_DIR]) {
-      const dir = join(root, sub);
-      if (!existsSync(dir)) continue;
+      const dir = joinPath(root, sub);
+      if (!fs.getFileStatus(dir)) continue;
       n += countSegments(dir);
-      rmSync(dir, { recursive: true, force: true });
+      fs.delete(dir, true);
     }
     return n;
   }
@@ -208,15 +200,15 @@ export class ReceivedBlockWriteAheadLog {
 
   private dataLog(streamId: number): WriteAheadLog {
     let log = this.dataLogs.get(streamId);
-    if (!log) this.dataLogs.set(streamId, (log = new WriteAheadLog(join(this.root, RECEIVED_DATA_DIR, String(streamId)), this.dataOptions)));
+    if (!log) this.dataLogs.set(streamId, (log = new WriteAheadLog(joinPath(this.root, RECEIVED_DATA_DIR, String(streamId)), this.dataOptions)));
     return log;
   }
 }
 
 function countSegments(dir: string): number {
   let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) n += countSegments(join(dir, e.name));
+  for (const e of FileSystems.get(dir, "write-ahead log").listStatus(dir)) {
+    if (e.isDirectory) n += countSegments(joinPath(dir, e.name));
     else if (e.name.startsWith("log-")) n++;
   }
   return n;

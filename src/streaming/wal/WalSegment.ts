@@ -1,6 +1,8 @@
 import { closeSync, openSync, readFileSync, readSync, fstatSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { ChecksummedFileError, decodeHeader, encodeHeader, HEADER_BYTES } from "../../core/storage/ChecksummedFile.js";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import { isLocal } from "../../core/fs/fsPath.js";
 
 /**
  * One segment file of a write-ahead log: dstream's checksummed file header (kind "WALS"), then
@@ -16,11 +18,15 @@ export const SEGMENT_KIND = "WALS";
 export const SEGMENT_VERSION = 1;
 export const FRAME_BYTES = 8;
 
-/** Creates a segment (failing if it exists) and writes its header; returns the open descriptor. */
+export function segmentHeader(): Buffer {
+  return encodeHeader(SEGMENT_KIND, SEGMENT_VERSION, undefined);
+}
+
+/** Creates a local segment (failing if it exists) and writes its header; returns the open descriptor. */
 export function createSegment(path: string): number {
   const fd = openSync(path, "wx");
   try {
-    writeAll(fd, encodeHeader(SEGMENT_KIND, SEGMENT_VERSION, undefined));
+    writeAll(fd, segmentHeader());
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -53,14 +59,22 @@ export interface SegmentContents {
   tornAt?: { offset: number; reason: string };
 }
 
-/** Every intact record of a segment, in order. */
-export function readSegment(path: string): SegmentContents {
-  let bytes: Buffer;
+/** A whole file, local or on a registered filesystem. */
+function readWhole(path: string): Buffer {
   try {
-    bytes = readFileSync(path);
+    if (isLocal(path)) return readFileSync(path);
+    const fs = FileSystems.get(path, "write-ahead log");
+    const status = fs.getFileStatus(path);
+    if (!status) throw new Error("it does not exist");
+    return fs.read(path, 0, status.length);
   } catch (e) {
     throw new ChecksummedFileError(path, "unreadable", `cannot be read: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/** Every intact record of a segment, in order. */
+export function readSegment(path: string): SegmentContents {
+  const bytes = readWhole(path);
   decodeHeader(path, bytes, SEGMENT_KIND, SEGMENT_VERSION);
   const records: SegmentRecord[] = [];
   let off = HEADER_BYTES;
@@ -79,6 +93,7 @@ export function readSegment(path: string): SegmentContents {
 
 /** One record, read at its offset and verified. */
 export function readRecordAt(path: string, offset: number, length: number): Buffer {
+  if (!isLocal(path)) return readRemoteRecordAt(path, offset, length);
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -97,11 +112,28 @@ export function readRecordAt(path: string, offset: number, length: number): Buff
       if (n === 0) break;
       got += n;
     }
-    if (buf.readUInt32LE(0) !== length) throw new ChecksummedFileError(path, "corrupt", `the record at offset ${offset} does not have the recorded length ${length}`);
-    const payload = buf.subarray(FRAME_BYTES);
-    if (crc32(payload) !== buf.readUInt32LE(4)) throw new ChecksummedFileError(path, "corrupt", `the record at offset ${offset} fails its checksum`);
-    return payload;
+    return verifyRecord(path, offset, length, buf);
   } finally {
     closeSync(fd);
   }
+}
+
+function readRemoteRecordAt(path: string, offset: number, length: number): Buffer {
+  let buf: Buffer;
+  try {
+    buf = FileSystems.get(path, "write-ahead log").read(path, offset, FRAME_BYTES + length);
+  } catch (e) {
+    throw new ChecksummedFileError(path, "unreadable", `cannot be read: ${(e as Error).message}`, { cause: e });
+  }
+  if (offset < HEADER_BYTES || buf.length < FRAME_BYTES + length) {
+    throw new ChecksummedFileError(path, "truncated", `the record at offset ${offset} (${length} bytes) is past the end of the segment`);
+  }
+  return verifyRecord(path, offset, length, buf);
+}
+
+function verifyRecord(path: string, offset: number, length: number, buf: Buffer): Buffer {
+  if (buf.readUInt32LE(0) !== length) throw new ChecksummedFileError(path, "corrupt", `the record at offset ${offset} does not have the recorded length ${length}`);
+  const payload = buf.subarray(FRAME_BYTES);
+  if (crc32(payload) !== buf.readUInt32LE(4)) throw new ChecksummedFileError(path, "corrupt", `the record at offset ${offset} fails its checksum`);
+  return payload;
 }

@@ -1,9 +1,11 @@
-import { closeSync, fsync, fsyncSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
+import { FileSystems } from "../../core/fs/FileSystems.js";
+import { isLocal, joinPath } from "../../core/fs/fsPath.js";
 import { makeDirectories } from "../../core/util/makeDirectories.js";
-import { join } from "node:path";
 import { logger } from "../../core/log.js";
 import { fsyncDirectorySync, HEADER_BYTES } from "../../core/storage/ChecksummedFile.js";
-import { createSegment, frame, readRecordAt, readSegment, writeAll } from "./WalSegment.js";
+import { frame, readRecordAt, readSegment } from "./WalSegment.js";
+import { LocalSegmentWriter, RemoteSegmentWriter, type SegmentWriter } from "./SegmentWriter.js";
 
 /** Where a record is: enough to read it back without scanning its segment. */
 export interface WalRecordHandle {
@@ -24,32 +26,20 @@ export interface WriteAheadLogOptions {
   onRoll?: (segment: string) => void;
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
-interface OpenSegment {
-  name: string;
-  fd: number;
-  bytes: number;
-  openedAt: number;
-  syncing: boolean;
-  waiting: Waiter[];
-  closing: boolean;
-}
-
 const SEGMENT = /^log-(\d+)-(\d+)$/;
 
 /**
- * A segmented, checksummed write-ahead log in one directory (Spark's FileBasedWriteAheadLog).
- * Appends are written at once and made durable by group commit: one fsync, run off the event
- * loop, covers every record written before it started, and each append's promise settles when
- * its record is durable. A restarted process never appends to an old segment: it reads them,
- * then writes new ones, so a torn tail from a crash is only ever at the end of an old segment.
+ * A segmented, checksummed write-ahead log in one directory (Spark's FileBasedWriteAheadLog),
+ * local or on a registered filesystem such as HDFS. Appends are made durable by group commit
+ * (see SegmentWriter: an fsync locally, a CREATE or APPEND request on HDFS), and each append's
+ * promise settles when its record is durable. A restarted process never appends to an old
+ * segment: it reads them, then writes new ones, so a torn tail from a crash is only ever at the
+ * end of an old segment.
  */
 export class WriteAheadLog {
-  private active: OpenSegment | undefined;
+  private active: SegmentWriter | undefined;
+  private readonly retired = new Set<SegmentWriter>();
+  private readonly local: boolean;
   private nextSeq: number;
   private closed = false;
   private inRoll = false;
@@ -58,7 +48,9 @@ export class WriteAheadLog {
     readonly directory: string,
     private readonly options: WriteAheadLogOptions,
   ) {
-    makeDirectories(directory, "write-ahead log");
+    this.local = isLocal(directory);
+    if (this.local) makeDirectories(directory, "write-ahead log");
+    else FileSystems.get(directory, "write-ahead log").mkdirs(directory, "write-ahead log");
     const last = this.segments().at(-1);
     this.nextSeq = last === undefined ? 0 : Number(SEGMENT.exec(last)![2]) + 1;
   }
@@ -67,7 +59,7 @@ export class WriteAheadLog {
   segments(): string[] {
     let names: string[];
     try {
-      names = readdirSync(this.directory);
+      names = this.local ? readdirSync(this.directory) : FileSystems.get(this.directory, "write-ahead log").listStatus(this.directory).map((st) => st.name);
     } catch {
       return [];
     }
@@ -94,24 +86,24 @@ export class WriteAheadLog {
     const framed = frame(payload);
     const now = Date.now();
     const a = this.active;
-    const full = a !== undefined && (now - a.openedAt >= this.options.rollingIntervalMs || (a.bytes > 0 && a.bytes + framed.length > this.options.maxSegmentBytes));
+    const full = a !== undefined && (!a.usable || now - a.openedAt >= this.options.rollingIntervalMs || (a.bytes > 0 && a.bytes + framed.length > this.options.maxSegmentBytes));
     // What onRoll appends opens the new segment, whatever its size: it must not roll again.
     if (a === undefined || (full && !this.inRoll)) this.roll(now);
     const seg = this.active!;
-    writeAll(seg.fd, framed);
     const handle = { segment: seg.name, offset: HEADER_BYTES + seg.bytes, length: payload.byteLength };
-    seg.bytes += framed.length;
-    const durable = new Promise<void>((resolve, reject) => seg.waiting.push({ resolve, reject }));
-    this.sync(seg);
-    return { handle, durable };
+    return { handle, durable: seg.write(framed) };
   }
 
   private roll(now: number): void {
     const old = this.active;
     const name = `log-${now}-${this.nextSeq++}`;
-    const fd = createSegment(join(this.directory, name));
-    fsyncDirectorySync(this.directory);
-    this.active = { name, fd, bytes: 0, openedAt: now, syncing: false, waiting: [], closing: false };
+    const path = joinPath(this.directory, name);
+    if (this.local) {
+      this.active = new LocalSegmentWriter(name, path, now);
+      fsyncDirectorySync(this.directory);
+    } else {
+      this.active = new RemoteSegmentWriter(name, path, now, FileSystems.get(path, "write-ahead log"));
+    }
     if (old !== undefined) this.retire(old);
     this.inRoll = true;
     try {
@@ -121,30 +113,15 @@ export class WriteAheadLog {
     }
   }
 
-  private retire(seg: OpenSegment): void {
-    seg.closing = true;
-    if (!seg.syncing && seg.waiting.length === 0) closeSync(seg.fd);
-  }
-
-  /** Group commit: one fsync at a time per segment, covering everything written before it began. */
-  private sync(seg: OpenSegment): void {
-    if (seg.syncing || seg.waiting.length === 0) return;
-    seg.syncing = true;
-    const batch = seg.waiting.splice(0);
-    fsync(seg.fd, (err) => {
-      seg.syncing = false;
-      for (const w of batch) {
-        if (err) w.reject(err);
-        else w.resolve();
-      }
-      if (seg.waiting.length > 0) this.sync(seg);
-      else if (seg.closing) closeSync(seg.fd);
-    });
+  private retire(seg: SegmentWriter): void {
+    seg.retire();
+    this.retired.add(seg);
+    void seg.drain().then(() => this.retired.delete(seg));
   }
 
   /** One record, verified. */
   read(handle: WalRecordHandle): Buffer {
-    return readRecordAt(join(this.directory, handle.segment), handle.offset, handle.length);
+    return readRecordAt(joinPath(this.directory, handle.segment), handle.offset, handle.length);
   }
 
   /**
@@ -154,7 +131,7 @@ export class WriteAheadLog {
   *readAll(): Generator<{ handle: WalRecordHandle; payload: Buffer }> {
     for (const name of this.segments()) {
       if (name === this.active?.name) continue;
-      const path = join(this.directory, name);
+      const path = joinPath(this.directory, name);
       let contents;
       try {
         contents = readSegment(path);
@@ -172,10 +149,11 @@ export class WriteAheadLog {
     const deleted: string[] = [];
     for (const name of this.segments()) {
       if (name === this.active?.name || !obsolete(name)) continue;
-      rmSync(join(this.directory, name), { force: true });
+      if (this.local) rmSync(joinPath(this.directory, name), { force: true });
+      else FileSystems.get(this.directory, "write-ahead log").delete(joinPath(this.directory, name), false);
       deleted.push(name);
     }
-    if (deleted.length > 0) fsyncDirectorySync(this.directory);
+    if (deleted.length > 0 && this.local) fsyncDirectorySync(this.directory);
     return deleted;
   }
 
@@ -185,20 +163,7 @@ export class WriteAheadLog {
     this.closed = true;
     const seg = this.active;
     this.active = undefined;
-    if (seg === undefined) return;
-    await new Promise<void>((resolve) => {
-      if (!seg.syncing && seg.waiting.length === 0) {
-        resolve();
-        return;
-      }
-      seg.waiting.push({ resolve, reject: () => resolve() });
-      this.sync(seg);
-    });
-    try {
-      fsyncSync(seg.fd);
-    } catch {
-      // Already durable through the last group commit.
-    }
-    this.retire(seg);
+    if (seg !== undefined) this.retire(seg);
+    await Promise.all([...this.retired].map((s) => s.drain()));
   }
 }

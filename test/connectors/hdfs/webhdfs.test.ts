@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { describe, it } from "node:test";
-import { FileSystems, SparkContext } from "../../../src/index.js";
+import { FileSystems, ManualClock, Milliseconds, SparkContext, StreamingContext } from "../../../src/index.js";
 import { HdfsConnectionException, HdfsFileSystem, type RetryEvent } from "../../../src/connectors/hdfs/index.js";
 import { cluster, hdfsDir, restartDataNode, sparkHdfsConf } from "./cluster.js";
-import { names, readText } from "../../helpers/fileBase.js";
+import { exists, names, readText } from "../../helpers/fileBase.js";
+import { TestInputStream } from "../../streaming/harness.js";
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -28,6 +29,44 @@ describe("WebHDFS against the minicluster", () => {
     } finally {
       await sc.stop();
     }
+  });
+
+  it("a saveAsTextFile whose task fails leaves no part file of that task under its final name, and no _SUCCESS", async () => {
+    const out = `${hdfsDir("save-fails")}/out`;
+    const sc = new SparkContext({ master: "local[1]", appName: "save-fails", conf: sparkHdfsConf() });
+    try {
+      const rdd = sc.parallelize([1, 2, 3, 4, 5, 6], 3).map((x) => {
+        if (x === 4) throw new Error("task 1 fails after its first record");
+        return `line ${x}`;
+      });
+      await assert.rejects(rdd.saveAsTextFile(out), /task 1 fails after its first record/);
+      assert.ok(!exists(`${out}/_SUCCESS`), "no _SUCCESS after a failed job");
+      assert.ok(!exists(`${out}/part-00001`), "the failed task's part file never got its final name");
+      // What did get its final name is whole.
+      if (exists(`${out}/part-00000`)) assert.equal(readText(`${out}/part-00000`), "line 1\nline 2\n");
+    } finally {
+      await sc.stop();
+    }
+  });
+
+  it("DStream saveAsTextFiles writes prefix-<ms>[.suffix] directories on HDFS", async () => {
+    const dir = hdfsDir("save-files");
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ master: "local[2]", appName: "save-files", batchDuration: Milliseconds(1000), clock, conf: { ...sparkHdfsConf(), "spark.ui.enabled": "false" } });
+    try {
+      const input = new TestInputStream(ssc, [[["a", 1]], [["b", 2]]] as Array<Array<[string, number]>>);
+      input.saveAsTextFiles(`${dir}/out`, "txt");
+      input.saveAsTextFiles(`${dir}/plain`);
+      ssc.start();
+      await clock.advance(2000);
+    } finally {
+      await ssc.stop();
+    }
+    assert.deepEqual(names(dir), ["out-1000.txt", "out-2000.txt", "plain-1000", "plain-2000"]);
+    const text = (d: string) => names(`${dir}/${d}`).filter((f) => f.startsWith("part-")).map((f) => readText(`${dir}/${d}/${f}`)).join("");
+    assert.equal(text("out-1000.txt"), "(a,1)\n");
+    assert.equal(text("plain-2000"), "(b,2)\n");
+    assert.deepEqual(names(`${dir}/plain-2000`).filter((f) => !f.startsWith("part-")), ["_SUCCESS"]);
   });
 
   it("a wrong NameNode address is an error naming the address and the setting", async () => {

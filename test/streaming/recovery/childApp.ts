@@ -3,6 +3,7 @@
  * stdout line by line, wait for a line (bounded), kill it for real, and learn how it ended.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -32,7 +33,12 @@ export class ChildApp {
       partial = parts.pop()!;
       for (const line of parts) this.onLine(line);
     });
+    // For diagnosing a crash harness: every life's whole stdout and stderr, kept past the 20 kB tail below.
+    const logDir = process.env.DSTREAM_TEST_CHILD_LOGS;
+    const started = Date.now();
+    this.proc.stdout!.on("data", (chunk: Buffer) => logDir && appendFileSync(`${logDir}/${started}-${this.proc.pid}.out`, chunk));
     this.proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      if (logDir) appendFileSync(`${logDir}/${started}-${this.proc.pid}.err`, chunk);
       this.stderr = (this.stderr + chunk).slice(-20_000);
     });
     this.exited = new Promise((resolve) => {

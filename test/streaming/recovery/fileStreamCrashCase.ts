@@ -144,12 +144,15 @@ test(`file stream + updateStateByKey survives at least ten SIGKILLs (${base.labe
 
   // The last life recovers and runs; both runs catch up with every file, then stop gracefully
   // (SIGTERM with spark.streaming.stopGracefullyOnShutdown).
+  // A loaded machine leaves a run far behind its clock (on HDFS every batch makes a dozen
+  // blocking HTTP calls): the wait for catching up grows with the test's own bound.
+  const catchUpMs = Math.max(120_000, timeoutMs * 0.4);
   await app.waitForLine((l) => l.startsWith("BATCH"), 60_000, "the last life to complete a batch");
   for (const [a, d] of [[uninterrupted, steady], [app, crashy]] as const) {
     await waitUntil(() => {
       const latest = latestTotals(d.output);
       return latest !== undefined && JSON.stringify(sorted(latest)) === JSON.stringify(expected) ? true : undefined;
-    }, 120_000, `${d === steady ? "the uninterrupted" : "the restarted"} run has counted every file`);
+    }, catchUpMs, `${d === steady ? "the uninterrupted" : "the restarted"} run has counted every file`);
     a.signal("SIGTERM");
     const exit = await a.exited;
     assert.deepEqual(exit, { code: 0, signal: null }, `a graceful stop ends the process normally:\n${a.lines.slice(-5).join("\n")}\n${a.stderr.slice(-3000)}`);
