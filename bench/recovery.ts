@@ -11,6 +11,7 @@
  * The target: none grows faster than the state itself.
  *
  * The script runs the application itself as a child process (`--app`), so it can kill it.
+ * BENCH_PROFILE=<dir> writes CPU profiles (`--cpu-prof`, every thread) of the restarted one there.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -92,6 +93,7 @@ async function app(keys: number, checkpointDir: string, batchMs: number): Promis
     onBatchCompleted: ({ batchInfo }) => console.log(`BATCH ${batchInfo.batchTime.milliseconds} ${batchInfo.processingDelay ?? 0}`),
   });
   console.log(`RSS0 ${process.memoryUsage().rss}`);
+  process.on("SIGUSR2", () => process.exit(0));
   ssc.start();
   await ssc.awaitTermination();
 }
@@ -115,8 +117,9 @@ class Child {
   private waiters: Array<() => void> = [];
   readonly exited: Promise<void>;
 
-  constructor(keys: number, dir: string, batchMs: number) {
-    this.proc = spawn(process.execPath, ["--import", "tsx", SELF, "--app", String(keys), dir, String(batchMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  constructor(keys: number, dir: string, batchMs: number, profileDir?: string) {
+    const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+    this.proc = spawn(process.execPath, [...profile, "--import", "tsx", SELF, "--app", String(keys), dir, String(batchMs)], { stdio: ["ignore", "pipe", "inherit"] });
     let partial = "";
     this.proc.stdout!.setEncoding("utf8").on("data", (c: string) => {
       const parts = (partial + c).split("\n");
@@ -146,8 +149,9 @@ class Child {
     return this.lines.filter((l) => l.startsWith("STAT ")).map((l) => JSON.parse(l.slice(5)) as Stat);
   }
 
-  async kill(): Promise<void> {
-    this.proc.kill("SIGKILL");
+  /** SIGKILL, or with `graceful` SIGUSR2, on which the application exits normally (so that its CPU profiles are written). */
+  async kill(graceful = false): Promise<void> {
+    this.proc.kill(graceful ? "SIGUSR2" : "SIGKILL");
     await this.exited;
   }
 }
@@ -201,13 +205,13 @@ async function measure(keys: number, batchMs: number): Promise<Result> {
     await new Promise((r) => setTimeout(r, Math.max(0, nextBatch + 100 - Date.now())));
     await first.kill();
     const killedAt = performance.now();
-    const second = new Child(keys, dir, batchMs);
+    const second = new Child(keys, dir, batchMs, process.env.BENCH_PROFILE);
     await second.waitFor((ls) => (ls.some((l) => l.startsWith("STARTED")) ? true : undefined), 600_000, "the restarted application");
     const startedAt = performance.now();
     await second.waitFor((ls) => (ls.some((l) => l.startsWith("BATCH ")) ? true : undefined), 600_000, "the first batch after recovery");
     const recoveredAt = performance.now();
     const after = second.stats();
-    await second.kill();
+    await second.kill(process.env.BENCH_PROFILE !== undefined);
     if (after[0] !== undefined && after[0].count !== keys) throw new Error(`bench: recovered state has ${after[0].count} keys, expected ${keys}`);
     return {
       keys,

@@ -9,8 +9,16 @@
  * of its batches that carry data (from onBatchCompleted). Every run, and every configuration's search, is bounded
  * in time. BENCH_QUICK=1 runs a shorter search. In local[1] the receiver shares the one thread
  * with the tasks, so it cannot read while a batch runs: the rate it takes in is part of the limit.
+ *
+ * Beside the search: runs at the target rates (BENCH_TARGETS, `master:batchMs:lines/s,...`;
+ * issue 15's goals by default), and the baseline they are read against, measured in the same run:
+ * the raw loop on one thread that reads the same feeder's socket, splits lines and words and
+ * counts them in a Map, as fast as it can. Each run also reports the CPU it took per line on the
+ * driver's thread (receiving, blocks, scheduling), the feeder's and the rest (executors), read
+ * from /proc: on a shared machine these say more than the rates do.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { SparkContext, StreamingContext, Milliseconds, type BatchInfo } from "../src/index.js";
@@ -29,6 +37,30 @@ interface Trial {
   p50: number;
   p99: number;
   reason: string;
+  cpu: CpuPerLine;
+}
+
+/** CPU microseconds per line received, by thread. */
+interface CpuPerLine {
+  driver: number;
+  executors: number;
+  feeder: number;
+}
+
+/** CPU milliseconds a thread of this process has used (Linux), NaN where /proc is not there. */
+function threadCpuMs(tid: string): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** The feeder: a TCP server in its own thread writing corpus lines at `rate` lines/s, paced every 5 ms. */
@@ -69,18 +101,32 @@ const server = net.createServer((socket) => {
   socket.once("close", () => clearInterval(timer));
 });
 server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
-parentPort.on("message", () => server.close(() => process.exit(0)));
+parentPort.on("message", () => {
+  let cpuMs = NaN;
+  try {
+    const stat = fs.readFileSync("/proc/thread-self/stat", "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    cpuMs = ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {}
+  parentPort.postMessage({ cpuMs });
+  server.close(() => process.exit(0));
+});
 `;
 
-function startFeeder(rate: number): Promise<{ port: number; stop(): Promise<void> }> {
+function startFeeder(rate: number): Promise<{ port: number; stop(): Promise<number> }> {
   const worker = new Worker(feederSource, { eval: true, workerData: { corpus: CORPUS, rate } });
   return new Promise((resolve, reject) => {
     worker.once("error", reject);
     worker.once("message", (port: number) =>
       resolve({
         port,
+        /** Stops the feeder; resolves to the CPU milliseconds its thread used. */
         stop: async () => {
+          const cpu = new Promise<number>((r) => worker.once("message", (m: { cpuMs: number }) => r(m.cpuMs)));
+          worker.postMessage("stop");
+          const cpuMs = await Promise.race([cpu, new Promise<number>((r) => setTimeout(() => r(NaN), 2000))]);
           await worker.terminate();
+          return cpuMs;
         },
       }),
     );
@@ -97,6 +143,8 @@ async function trial(sc: SparkContext, batchMs: number, rate: number): Promise<T
   const warmup = batchMs >= 1000 ? 2 : 10;
   const measured = batchMs >= 1000 ? (QUICK ? 3 : 5) : QUICK ? 15 : 30;
   const feeder = await startFeeder(rate);
+  const driverCpu0 = threadCpuMs(String(process.pid));
+  const cpu0 = processCpuMs();
   const ssc = new StreamingContext(sc, Milliseconds(batchMs));
   const batches: BatchInfo[] = [];
   let done!: () => void;
@@ -122,7 +170,11 @@ async function trial(sc: SparkContext, batchMs: number, rate: number): Promise<T
   const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), deadline)))]);
   clearTimeout(timer);
   await ssc.stop({ stopSparkContext: false });
-  await feeder.stop();
+  const feederCpu = await feeder.stop();
+  const lines = batches.reduce((n, b) => n + b.numRecords, 0);
+  const perLine = (ms: number): number => (ms * 1000) / Math.max(1, lines);
+  const driverCpu = threadCpuMs(String(process.pid)) - driverCpu0;
+  const cpu: CpuPerLine = { driver: perLine(driverCpu), feeder: perLine(feederCpu), executors: perLine(processCpuMs() - cpu0 - driverCpu - feederCpu) };
 
   const sample = batches.slice(warmup, warmup + measured);
   const processing = sample.map((b) => b.processingDelay ?? Infinity);
@@ -142,7 +194,47 @@ async function trial(sc: SparkContext, batchMs: number, rate: number): Promise<T
   else if (meanProcessing > batchMs) reason = `processing ${meanProcessing.toFixed(0)} ms > batch`;
   else if (lastScheduling > batchMs / 2) reason = `backlog: scheduling delay up to ${lastScheduling} ms`;
   else if (receivedRate < rate * 0.9) reason = `received only ${Math.round(receivedRate)} lines/s`;
-  return { rate, sustainable: reason === "", receivedRate, meanProcessing, lastScheduling, p50: percentile(totals, 50), p99: percentile(totals, 99), reason };
+  return { rate, sustainable: reason === "", receivedRate, meanProcessing, lastScheduling, p50: percentile(totals, 50), p99: percentile(totals, 99), reason, cpu };
+}
+
+function describeTrial(t: Trial): string {
+  const c = t.cpu;
+  return (
+    `${String(t.rate).padStart(9)} lines/s  ${t.sustainable ? "ok  " : "FAIL"}  proc ${t.meanProcessing.toFixed(0).padStart(5)} ms  total p50 ${t.p50.toFixed(0).padStart(5)} p99 ${t.p99.toFixed(0).padStart(5)} ms` +
+    `  cpu/line: driver ${c.driver.toFixed(2)} executors ${c.executors.toFixed(2)} feeder ${c.feeder.toFixed(2)} µs${t.reason ? `  (${t.reason})` : ""}`
+  );
+}
+
+/**
+ * The baseline: one thread reads the feeder's socket as fast as the feeder writes, splits lines
+ * and words and counts the words in a Map, for `ms`. Returns lines/s and CPU µs per line (the
+ * feeder's excluded).
+ */
+async function rawLoop(ms: number): Promise<{ rate: number; usPerLine: number }> {
+  const feeder = await startFeeder(50_000_000);
+  const counts = new Map<string, number>();
+  let lines = 0;
+  let partial = "";
+  const socket = connect(feeder.port, "127.0.0.1");
+  const cpu0 = threadCpuMs(String(process.pid));
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      const text = partial + chunk.toString("utf8");
+      const ls = text.split("\n");
+      partial = ls.pop()!;
+      for (const line of ls) {
+        for (const w of line.split(" ")) counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+      lines += ls.length;
+      if (performance.now() - t0 >= ms) resolve();
+    });
+  });
+  const elapsed = performance.now() - t0;
+  const cpu = threadCpuMs(String(process.pid)) - cpu0;
+  socket.destroy();
+  await feeder.stop();
+  return { rate: (lines * 1000) / elapsed, usPerLine: (cpu * 1000) / lines };
 }
 
 /** Doubles the rate until a run fails, then bisects between the last success and the failure. */
@@ -152,10 +244,7 @@ async function search(sc: SparkContext, batchMs: number, label: string): Promise
   let best: Trial | undefined;
   let failed: number | undefined;
   let rate = 50_000;
-  const log = (t: Trial): void =>
-    console.log(
-      `  ${label}  ${String(t.rate).padStart(9)} lines/s  ${t.sustainable ? "ok  " : "FAIL"}  proc ${t.meanProcessing.toFixed(0).padStart(5)} ms  total p50 ${t.p50.toFixed(0).padStart(5)} p99 ${t.p99.toFixed(0).padStart(5)} ms${t.reason ? `  (${t.reason})` : ""}`,
-    );
+  const log = (t: Trial): void => console.log(`  ${label}  ${describeTrial(t)}`);
   while (Date.now() - started < budgetMs) {
     const t = await trial(sc, batchMs, rate);
     log(t);
@@ -178,14 +267,35 @@ function averageWordsPerLine(path: string): number {
   return lines.reduce((n, l) => n + l.split(" ").length, 0) / lines.length;
 }
 
+await rawLoop(1000); // warm-up: compiles the loop
+const baseline = await rawLoop(QUICK ? 3000 : 6000);
+console.log(`baseline: raw socket read + split + Map count on one thread: ${Math.round(baseline.rate)} lines/s, ${baseline.usPerLine.toFixed(2)} µs CPU per line`);
+
+// Issue 15's goals: 1M lines/s at 1 s batches (p99 total delay <= 1.5 s), 300k lines/s at 100 ms batches (p99 <= 250 ms).
+const targets = (process.env.BENCH_TARGETS ?? "local[2]:1000:1000000,local[2]:100:300000").split(",").filter((t) => t !== "").map((t) => {
+  const [master, batchMs, rate] = t.split(":");
+  return { master: master!, batchMs: Number(batchMs), rate: Number(rate) };
+});
+const targetResults: Array<{ master: string; batchMs: number; t: Trial }> = [];
+
+/** Several blocks per batch, the same number for every executor (Spark's tuning guide: tasks at least the cores, evenly). */
+function blockIntervalFor(batchMs: number): number {
+  return Math.min(250, batchMs / 4);
+}
+
 const results: Array<{ master: string; batchMs: number; best: Trial | undefined }> = [];
-for (const master of ["local[1]", "local[2]"]) {
+for (const master of [...new Set(["local[1]", "local[2]", ...targets.map((t) => t.master)])]) {
   // The job's functions ship by source; reloading this script in each executor would start feeders there.
   const sc = new SparkContext({ master, appName: `bench-streaming-${master}`, conf: { "spark.executor.reloadModule": "false", "spark.ui.enabled": "false" } });
   try {
-    for (const batchMs of [1000, 100]) {
-      // Spark's advice: several blocks (partitions) per batch, so every executor gets work.
-      const blockMs = Math.min(200, batchMs / 4);
+    for (const target of targets.filter((t) => t.master === master)) {
+      sc.conf.set("spark.streaming.blockInterval", `${blockIntervalFor(target.batchMs)}ms`);
+      const t = await trial(sc, target.batchMs, target.rate);
+      console.log(`${master}, batch ${target.batchMs} ms, target rate:  ${describeTrial(t)}`);
+      targetResults.push({ master, batchMs: target.batchMs, t });
+    }
+    for (const batchMs of process.env.BENCH_SEARCH === "0" ? [] : [1000, 100]) {
+      const blockMs = blockIntervalFor(batchMs);
       sc.conf.set("spark.streaming.blockInterval", `${blockMs}ms`);
       console.log(`${master}, batch ${batchMs} ms, block interval ${blockMs} ms:`);
       results.push({ master, batchMs, best: await search(sc, batchMs, `${master} ${batchMs}ms`) });
@@ -203,4 +313,12 @@ for (const r of results) {
     ? `${String(b.rate).padStart(9)} lines/s (${(b.rate * WORDS_PER_LINE / 1e6).toFixed(2)}M words/s)  total delay p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms`
     : "none of the rates tried was sustainable";
   console.log(`  ${r.master.padEnd(9)} batch ${String(r.batchMs).padStart(4)} ms  ${what}`);
+}
+console.log(`at the target rates (baseline: ${Math.round(baseline.rate)} lines/s on one thread, ${baseline.usPerLine.toFixed(2)} µs CPU per line):`);
+for (const { master, batchMs, t } of targetResults) {
+  const used = t.cpu.driver + t.cpu.executors;
+  console.log(
+    `  ${master.padEnd(9)} batch ${String(batchMs).padStart(4)} ms  ${String(t.rate).padStart(9)} lines/s  ${t.sustainable ? "sustained" : `not sustained (${t.reason})`}, total delay p50 ${t.p50.toFixed(0)} ms, p99 ${t.p99.toFixed(0)} ms; ` +
+      `rate / baseline ${(t.rate / baseline.rate).toFixed(2)}x; CPU per line ${used.toFixed(2)} µs = ${(used / baseline.usPerLine).toFixed(2)}x the baseline's`,
+  );
 }

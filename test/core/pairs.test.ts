@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { HashPartitioner, RangePartitioner, type RDD, type SparkContext } from "../../src/index.js";
+import type { CoGroupedRDD } from "../../src/core/rdd/CoGroupedRDD.js";
 import { forEachMaster, MASTERS, recordTasks, sorted, withContext } from "../helpers/masters.js";
 
 type P<K, V> = RDD<[K, V]>;
@@ -393,6 +394,22 @@ forEachMaster("joins and cogroup", (env) => {
     assert.equal(left().join(right(), 5).getNumPartitions(), 5);
     assert.deepEqual(await sortedPairs(left().join(right(), new HashPartitioner(1))), await sortedPairs(j));
     env.agree("join layout", await j.glom().collect());
+  });
+
+  it("a cogroup that streams a parent with unique keys gives the same groups, keys as first seen", async () => {
+    // The batch side has repeated keys, a -0 and a tuple key; the unique side has each key once,
+    // some only there, one 0 that matches the -0 and an equal tuple that is another object.
+    const batch = (): P<unknown, string> => env.sc.parallelize([["a", "1"], [-0, "z"], [["t", 1], "u"], ["a", "2"], ["n", "new"]] as Array<[unknown, string]>, 2);
+    const state = (): P<unknown, string> => env.sc.parallelize([["a", "s"], [0, "zero"], ["old", "o"], [["t", 1], "tu"]] as Array<[unknown, string]>, 3);
+    const groups = async (streamed: boolean): Promise<unknown[]> => {
+      const cg = batch().cogroup(state(), new HashPartitioner(2)) as unknown as CoGroupedRDD<unknown>;
+      if (streamed) cg.withUniqueKeys(1);
+      const rows = await (cg as unknown as P<unknown, unknown[][]>).collect();
+      return sorted(rows.map(([k, g]) => [Object.is(k, -0) ? "-0" : k, g]));
+    };
+    const expected = await groups(false);
+    assert.deepEqual(expected, sorted([["-0", [["z"], ["zero"]]], ["a", [["1", "2"], ["s"]]], ["n", [["new"], []]], ["old", [[], ["o"]]], [["t", 1], [["u"], ["tu"]]]]));
+    assert.deepEqual(await groups(true), expected);
   });
 
   it("outer joins give undefined for the absent side", async () => {

@@ -46,19 +46,27 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
 
   if (spec.aggregator && spec.mapSideCombine) {
     const { createCombiner, mergeValue } = spec.aggregator;
-    // Primitive keys take a plain Map: this loop is the word-count hot path.
-    let prim = new Map<unknown, unknown>();
+    // Primitive keys take a plain Map from key to slot, the combiners an array beside it, so a
+    // key seen before costs one lookup rather than a get and a set: this loop is the word-count
+    // hot path, and the lookup (hashing a fresh string, comparing it) is most of its time.
+    let slots = new Map<unknown, number>();
+    let keys: unknown[] = [];
+    let combiners: unknown[] = [];
     let composite = new KeyMap<unknown, unknown>();
     const flush = (): void => {
       const out: unknown[][] = Array.from({ length: n }, () => []);
-      for (const [k, c] of prim) out[partitionOf(k)]!.push([k, c]);
+      for (let i = 0; i < keys.length; i++) out[partitionOf(keys[i])]!.push([keys[i], combiners[i]]);
       for (const [k, c] of composite.entries()) out[partitionOf(k)]!.push([k, c]);
       out.forEach((recs, p) => emit(p, recs));
-      prim = new Map();
+      slots = new Map();
+      keys = [];
+      combiners = [];
       composite = new KeyMap();
     };
     rdd.pushTo(split, ctx, (kv) => {
-      const [k, v] = pairOf(kv);
+      checkPair(kv);
+      const k: unknown = kv[0];
+      const v: unknown = kv[1];
       // A native Map files -0 under 0 and reports 0; KeyMap reports the key first seen, as the
       // reduce side does, so a -0 key comes out as -0 however the shuffle runs.
       if ((typeof k === "object" && k !== null) || k === 0) {
@@ -66,11 +74,13 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
         if (composite.size >= SPILL_THRESHOLD) flush();
         return;
       }
-      const c = prim.get(k);
-      if (c !== undefined || prim.has(k)) prim.set(k, mergeValue(c, v));
+      const slot = slots.get(k);
+      if (slot !== undefined) combiners[slot] = mergeValue(combiners[slot], v);
       else {
-        prim.set(k, createCombiner(v));
-        if (prim.size >= SPILL_THRESHOLD) flush();
+        slots.set(k, keys.length);
+        keys.push(k);
+        combiners.push(createCombiner(v));
+        if (keys.length >= SPILL_THRESHOLD) flush();
       }
     });
     flush();
@@ -78,7 +88,8 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
     let buckets: unknown[][] = Array.from({ length: n }, () => []);
     let held = 0;
     rdd.pushTo(split, ctx, (kv) => {
-      const [k] = pairOf(kv);
+      checkPair(kv);
+      const k: unknown = kv[0];
       buckets[partitionOf(k)]!.push(kv);
       if (++held >= SPILL_THRESHOLD) {
         buckets.forEach((recs, p) => emit(p, recs));
@@ -91,11 +102,10 @@ export function writeShuffle(rdd: RDD<unknown>, split: number, ctx: TaskContext,
   return { blocks, records, bytes };
 }
 
-function pairOf(kv: unknown): [unknown, unknown] {
+function checkPair(kv: unknown): asserts kv is [unknown, unknown] {
   if (!Array.isArray(kv) || kv.length !== 2) {
     throw new TypeError(
       `shuffle: a key-value operation needs [key, value] pairs, but got ${JSON.stringify(kv) ?? String(kv)}. Map each element to a two-element array first, e.g. x => [x, 1].`,
     );
   }
-  return kv as [unknown, unknown];
 }

@@ -90,6 +90,23 @@ export class KeyMap<K, V> {
     return true;
   }
 
+  /** Deletes the key; returns the key as first seen and its value, or undefined if it was missing. */
+  remove(key: K): [K, V] | undefined {
+    let slot: Slot<K, V> | undefined;
+    if (typeof key !== "object" || key === null) {
+      slot = this.slots.get(key);
+      if (slot === undefined) return undefined;
+      this.slots.delete(key);
+    } else {
+      const enc = encodeKey(key);
+      slot = this.composite.get(enc);
+      if (slot === undefined) return undefined;
+      this.composite.delete(enc);
+      this.slots.delete(slot);
+    }
+    return [slot.key, slot.value];
+  }
+
   clear(): void {
     this.slots.clear();
     this.composite.clear();

@@ -4,6 +4,7 @@ import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { Duration } from "../Duration.js";
 import type { Time } from "../Time.js";
 import { DStream } from "./DStream.js";
+import type { CoGroupedRDD } from "../../core/rdd/CoGroupedRDD.js";
 import { StateUpdateRDD, type UpdateKind } from "../rdd/StateUpdateRDD.js";
 
 /**
@@ -41,7 +42,13 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     const values = this.parent.getOrCompute(validTime);
     const t = validTime.milliseconds;
     if (prevState !== undefined) {
-      if (values !== undefined) return this.update(values.cogroup(prevState, this.partitioner) as RDD<unknown>, "cogrouped", t);
+      if (values !== undefined) {
+        const rows = values.cogroup(prevState, this.partitioner) as unknown as CoGroupedRDD<K>;
+        // The state a per-key function returned has each key once, so the cogroup streams it past
+        // the batch's keys instead of collecting it. An iterator function may return any pairs.
+        if (this.kind !== "iterator") rows.withUniqueKeys(1);
+        return this.update(rows as RDD<unknown>, "cogrouped", t);
+      }
       // No input this batch: every key is still updated, with no new values.
       return this.update(prevState as RDD<unknown>, "stateOnly", t);
     }

@@ -40,9 +40,9 @@ export class StateUpdateRDD<K, S> extends RDD<[K, S]> {
   }
 
   compute(split: number, ctx: TaskContext): Iterable<[K, S]> {
-    const triples = toTriples(this.prev.iterator(split, ctx), this.input);
+    const rows = this.prev.iterator(split, ctx);
     if (this.kind === "iterator") {
-      const out = (this.updateFunc as (it: IterableIterator<Triple>) => Iterable<[K, S]>)(triples);
+      const out = (this.updateFunc as (it: IterableIterator<Triple>) => Iterable<[K, S]>)(toTriples(rows, this.input));
       if (out === null || out === undefined || typeof (out as Iterable<unknown>)[Symbol.iterator] !== "function") {
         throw new TypeError("updateStateByKey: the iterator update function must return an iterable of [key, state] pairs");
       }
@@ -51,9 +51,11 @@ export class StateUpdateRDD<K, S> extends RDD<[K, S]> {
     const out: Array<[K, S]> = [];
     const time = this.kind === "time" ? new Time(this.batchTime) : undefined;
     const f = this.updateFunc as (...args: unknown[]) => unknown;
-    for (const [key, values, state] of triples) {
-      const next = time === undefined ? f(values, state) : f(time, key, values, state);
-      if (next !== undefined && next !== null) out.push([key as K, next as S]);
+    // A plain loop, not the triples' generator: this runs once per key of the whole state.
+    for (const row of rows) {
+      const t = tripleOf(row, this.input);
+      const next = time === undefined ? f(t[1], t[2]) : f(time, t[0], t[1], t[2]);
+      if (next !== undefined && next !== null) out.push([t[0] as K, next as S]);
     }
     return out;
   }
@@ -75,20 +77,19 @@ export class StateUpdateRDD<K, S> extends RDD<[K, S]> {
 }
 
 function* toTriples(rows: Iterable<unknown>, input: StateInput): IterableIterator<Triple> {
-  for (const row of rows) {
-    const [key, v] = row as [unknown, unknown];
-    switch (input) {
-      case "cogrouped": {
-        const [values, states] = v as [unknown[], unknown[]];
-        yield [key, values, states.length > 0 ? states[0] : undefined];
-        break;
-      }
-      case "stateOnly":
-        yield [key, [], v];
-        break;
-      case "valuesOnly":
-        yield [key, v as unknown[], undefined];
-        break;
+  for (const row of rows) yield tripleOf(row, input);
+}
+
+function tripleOf(row: unknown, input: StateInput): Triple {
+  const [key, v] = row as [unknown, unknown];
+  switch (input) {
+    case "cogrouped": {
+      const [values, states] = v as [unknown[], unknown[]];
+      return [key, values, states.length > 0 ? states[0] : undefined];
     }
+    case "stateOnly":
+      return [key, [], v];
+    case "valuesOnly":
+      return [key, v as unknown[], undefined];
   }
 }
