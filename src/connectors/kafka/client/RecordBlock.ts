@@ -24,9 +24,12 @@ export class RecordBlock {
   /** Headers of the records that have any, by index. */
   readonly headers = new Map<number, readonly KafkaHeader[]>();
 
-  /** `expected` records fit without growing: a range's length bounds its records (gaps only make fewer). */
+  /**
+   * Room for `expected` records, up to 128 k: a range's length bounds its records, but a
+   * compacted topic's range may hold far fewer, so larger blocks grow as records arrive.
+   */
   constructor(expected = 1024) {
-    const n = Math.max(16, Math.min(expected, 1 << 22));
+    const n = Math.max(16, Math.min(expected, 1 << 17));
     this.offsets = new Float64Array(n);
     this.timestamps = new Float64Array(n);
     this.logAppendTime = new Uint8Array(n);
