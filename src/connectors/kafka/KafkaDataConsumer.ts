@@ -3,7 +3,7 @@ import { addExecutorShutdownHook } from "../../core/executor/executorShutdown.js
 import { logger } from "../../core/log.js";
 import { KafkaConsumerClient, type FetchWait } from "./client/KafkaConsumerClient.js";
 import { settingsKey, type ExecutorConsumerSettings } from "./KafkaParams.js";
-import type { RawRecord } from "./client/RawRecord.js";
+import type { FetchedRecords } from "./client/RecordBlock.js";
 import { tpKey, type TopicPartitionLike } from "./TopicPartition.js";
 
 /** A read that waits, as reported to listeners (tests, the UI) in the thread that reads. */
@@ -44,13 +44,13 @@ export class KafkaDataConsumer {
     fromOffset: number,
     untilOffset: number,
     opts: { pollTimeoutMs: number; useCache: boolean; maxCapacity: number; executorId: string },
-  ): Promise<RawRecord[]> {
+  ): Promise<FetchedRecords> {
     const entry = opts.useCache ? this.acquire(settings, opts.maxCapacity) : { consumer: this.create(settings), key: "", inUse: true };
     const assigned = entry.consumer.assignment();
     if (!assigned.some((a) => tpKey(a) === tpKey(tp))) entry.consumer.assign([...assigned, tp]);
     let lastLog = 0;
     try {
-      return await entry.consumer.fetchRange(tp, fromOffset, untilOffset, {
+      return await entry.consumer.fetchRecords(tp, fromOffset, untilOffset, {
         timeoutMs: opts.pollTimeoutMs,
         onWait: (w) => {
           const now = Date.now();

@@ -5,16 +5,17 @@ import type { PlanArgs, PlanBuilder } from "../../core/executor/plan.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { IllegalArgumentException } from "../../core/errors.js";
 import type { ConsumerRecord, KafkaHeader } from "./ConsumerRecord.js";
-import { describeDeserializer, resolveDeserializer, type Deserializer } from "./deserializers.js";
+import { describeDeserializer, isStringDeserializer, resolveDeserializer, type Deserializer } from "./deserializers.js";
 import { ConfigException, RecordDeserializationException } from "./errors.js";
 import { KafkaDataConsumer } from "./KafkaDataConsumer.js";
 import { executorConsumerSettings, type ExecutorConsumerSettings, type KafkaParams } from "./KafkaParams.js";
 import { OffsetRange, type HasOffsetRanges } from "./OffsetRange.js";
-import type { RawRecord } from "./client/RawRecord.js";
+import { RecordBlock, type FetchedRecords } from "./client/RecordBlock.js";
 import { preloadOnExecutors } from "../../core/executor/executorPreload.js";
 
-// The Kafka client takes seconds to load (it compiles its option validators): executors load it
-// when they start rather than in the first batch's tasks.
+// Executors load the read path when they start rather than in the first batch's tasks. It no
+// longer holds the Kafka client library (whose import compiles validators, seconds per thread):
+// executors read with dstream's own Fetch (client/wire), so this load is short.
 preloadOnExecutors(import.meta.url);
 
 /** [topic, partition, fromOffset, untilOffset]: an offset range as it travels in a plan. */
@@ -59,7 +60,7 @@ export class KafkaRDD<K, V> extends RDD<ConsumerRecord<K, V>> implements HasOffs
   private readonly valueDeserializer: unknown;
   private readonly readOptions: KafkaReadOptions;
   /** Ranges fetched by `prepare` for the task running in this executor, by partition. */
-  private fetched: Map<number, RawRecord[]> | undefined;
+  private fetched: Map<number, FetchedRecords> | undefined;
   private ranges_: OffsetRange[] | undefined;
 
   constructor(sc: SparkContext, kafkaParams: KafkaParams<K, V>, offsetRanges: readonly OffsetRange[], readOptions: KafkaReadOptions = readOptionsFromConf(sc)) {
@@ -97,7 +98,7 @@ export class KafkaRDD<K, V> extends RDD<ConsumerRecord<K, V>> implements HasOffs
     this.fetched ??= new Map();
     if (this.fetched.has(split)) return;
     const [topic, partition, from, until] = this.ranges[split]!;
-    const records =
+    const records: FetchedRecords =
       from === until
         ? []
         : await KafkaDataConsumer.read(this.settings, { topic, partition }, from, until, { ...this.readOptions, executorId: ctx.executorId });
@@ -121,6 +122,10 @@ export class KafkaRDD<K, V> extends RDD<ConsumerRecord<K, V>> implements HasOffs
     }
     const kd = resolveDeserializer(this.keyDeserializer) as Deserializer<K>;
     const vd = resolveDeserializer(this.valueDeserializer) as Deserializer<V>;
+    if (raw instanceof RecordBlock) {
+      this.pushBlock(raw, topic, partition, kd, vd, sink);
+      return;
+    }
     for (const r of raw) {
       sink({
         topic,
@@ -131,6 +136,26 @@ export class KafkaRDD<K, V> extends RDD<ConsumerRecord<K, V>> implements HasOffs
         key: this.deserialize(kd, "key", this.keyDeserializer, r.key, topic, partition, r.offset, r.headers),
         value: this.deserialize(vd, "value", this.valueDeserializer, r.value, topic, partition, r.offset, r.headers),
         headers: r.headers,
+      });
+    }
+  }
+
+  /** The packed path: strings are read straight from the fetched bytes, other values get a view of them. */
+  private pushBlock(b: RecordBlock, topic: string, partition: number, kd: Deserializer<K>, vd: Deserializer<V>, sink: (x: ConsumerRecord<K, V>) => void): void {
+    const keyString = isStringDeserializer(this.keyDeserializer);
+    const valueString = isStringDeserializer(this.valueDeserializer);
+    for (let i = 0; i < b.count; i++) {
+      const offset = b.offsets[i]!;
+      const headers = b.headersOf(i);
+      sink({
+        topic,
+        partition,
+        offset,
+        timestamp: b.timestamps[i]!,
+        timestampType: b.logAppendTime[i] ? "LogAppendTime" : "CreateTime",
+        key: keyString ? (b.keyString(i) as K) : this.deserialize(kd, "key", this.keyDeserializer, b.key(i), topic, partition, offset, headers),
+        value: valueString ? (b.valueString(i) as V) : this.deserialize(vd, "value", this.valueDeserializer, b.value(i), topic, partition, offset, headers),
+        headers,
       });
     }
   }

@@ -59,6 +59,11 @@ export function resolveDeserializer(spec: unknown): Deserializer<unknown> {
   return BUILTINS[ALIASES[spec as string]!];
 }
 
+/** True for the string deserializer (named, or by default), which a packed block reads without a Buffer per value. */
+export function isStringDeserializer(spec: unknown): boolean {
+  return spec === undefined || (typeof spec === "string" && ALIASES[spec] === "string");
+}
+
 /** How a deserializer is named in error messages. */
 export function describeDeserializer(spec: unknown): string {
   if (spec === undefined) return "'string' (the default)";

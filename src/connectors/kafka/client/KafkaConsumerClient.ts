@@ -1,14 +1,15 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { Consumer, FetchIsolationLevels } from "@platformatic/kafka";
 import { IllegalStateException } from "../../../core/errors.js";
 import { KafkaException, OffsetOutOfRangeException, TimeoutException, UnknownTopicOrPartitionException } from "../errors.js";
 import { tpKey, type TopicPartitionLike } from "../TopicPartition.js";
 import { describeBrokers, type KafkaClientConfig } from "./KafkaClientConfig.js";
 import { classifyClientError, describeClientError } from "./clientErrors.js";
-import { decodeBatches } from "./decodeBatches.js";
-import { fetchWithoutLibraryFilter } from "./fetchWithoutLibraryFilter.js";
-import { libraryBaseOptions } from "./libraryOptions.js";
+import type { FetchSource, PartitionLeader } from "./FetchSource.js";
+import { LibraryFetchSource } from "./LibraryFetchSource.js";
 import type { RawRecord } from "./RawRecord.js";
+import { RecordBlock, type FetchedRecords } from "./RecordBlock.js";
+import { WireFetchSource } from "./WireFetchSource.js";
+import { KafkaProtocolError } from "./wire/kafkaErrorCodes.js";
 
 export type IsolationLevel = "read_uncommitted" | "read_committed";
 
@@ -20,6 +21,9 @@ export interface ConsumerClientOptions {
   readonly fetchMaxBytes: number;
   readonly maxPartitionFetchBytes: number;
 }
+
+/** Which code sends Fetch requests and decodes their answers. */
+export type FetchPath = "wire" | "library";
 
 /** Why a read of a range is waiting: passed to `onWait` on every retry so the caller can log it. */
 export interface FetchWait {
@@ -54,28 +58,29 @@ const MIN_FETCH_BYTES = 16 * 1024;
  * that are not yet written or committed, and never returns a range with records missing.
  */
 export class KafkaConsumerClient {
-  private readonly consumer: Consumer;
+  private readonly source: FetchSource<RecordBlock> | FetchSource<RawRecord[]>;
   private readonly assigned = new Map<string, TopicPartitionLike>();
   /**
-   * Bytes per offset seen in each partition's last fetch. The client library decodes every
-   * record of a response, so a fetch of max.partition.fetch.bytes for a short range decodes
-   * (and throws away) far more than the range: fetches are sized to the range instead.
+   * Bytes per offset seen in each partition's last fetch. A fetch of max.partition.fetch.bytes
+   * for a short range would decode (and throw away) far more than the range: fetches are sized
+   * to the range instead.
    */
   private readonly bytesPerOffset = new Map<string, number>();
   private readonly brokers: string;
   private closed = false;
 
+  /**
+   * `path`: dstream's own wire client reads into packed blocks and loads no client library;
+   * SASL, which it does not speak, goes through the library. Tests and the benchmark compare the two.
+   */
   constructor(
     config: KafkaClientConfig,
     private readonly options: ConsumerClientOptions,
+    path: FetchPath = config.sasl ? "library" : "wire",
   ) {
     this.brokers = describeBrokers(config.bootstrapServers);
-    this.consumer = new Consumer({
-      ...libraryBaseOptions(config, 0),
-      groupId: options.groupId,
-      autocommit: false,
-      isolationLevel: options.isolationLevel === "read_committed" ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
-    });
+    if (path === "wire" && config.sasl) throw new IllegalStateException("dstream's own Kafka fetch path does not speak SASL: read through the client library");
+    this.source = path === "library" ? new LibraryFetchSource(config, options.groupId, options.isolationLevel === "read_committed") : new WireFetchSource(config);
   }
 
   get groupId(): string {
@@ -98,9 +103,22 @@ export class KafkaConsumerClient {
 
   /** The records with offsets in [fromOffset, untilOffset), in offset order; gaps are compacted or transaction markers. */
   async fetchRange(tp: TopicPartitionLike, fromOffset: number, untilOffset: number, opts: FetchRangeOptions): Promise<RawRecord[]> {
+    const got = await this.fetchRecords(tp, fromOffset, untilOffset, opts);
+    return got instanceof RecordBlock ? got.toRawRecords() : got;
+  }
+
+  /** As `fetchRange`, packed (a `RecordBlock`) where the fetch path allows: how executors read. */
+  fetchRecords(tp: TopicPartitionLike, fromOffset: number, untilOffset: number, opts: FetchRangeOptions): Promise<FetchedRecords> {
+    return this.source instanceof WireFetchSource
+      ? this.readRange(this.source, tp, fromOffset, untilOffset, opts)
+      : this.readRange(this.source as FetchSource<RawRecord[]>, tp, fromOffset, untilOffset, opts);
+  }
+
+  private async readRange<Out>(source: FetchSource<Out>, tp: TopicPartitionLike, fromOffset: number, untilOffset: number, opts: FetchRangeOptions): Promise<Out> {
     if (this.closed) throw new IllegalStateException("This consumer has already been closed.");
     if (!this.assigned.has(tpKey(tp))) throw new IllegalStateException(`No current assignment for partition ${tpKey(tp)}`);
-    const out: RawRecord[] = [];
+    const out = source.newOutput(untilOffset - fromOffset);
+    let leader: PartitionLeader | undefined;
     const committed = this.options.isolationLevel === "read_committed";
     const where = (pos: number): string => `topic '${tp.topic}', partition ${tp.partition}, offset ${pos} (range [${fromOffset}, ${untilOffset}))`;
     let position = fromOffset;
@@ -114,44 +132,37 @@ export class KafkaConsumerClient {
       let remedy: string;
       let backoff = true;
       try {
-        const md = await this.consumer.metadata({ topics: [tp.topic], forceUpdate: refresh });
+        const topic = await source.topicPartitions(tp.topic, refresh);
         refresh = false;
-        const topic = md.topics.get(tp.topic);
-        if (!topic || tp.partition >= topic.partitionsCount) {
+        // Unknown to the cluster: classified as an unknown topic, and named so once the lookups run out.
+        if (!topic) throw new KafkaProtocolError(3, `Metadata of topic '${tp.topic}'`);
+        if (tp.partition >= topic.partitionsCount) {
           throw new UnknownTopicOrPartitionException(
-            `Partition ${tp.partition} of topic '${tp.topic}' does not exist (the topic has ${topic?.partitionsCount ?? 0} partitions), reading ${where(position)}.`,
+            `Partition ${tp.partition} of topic '${tp.topic}' does not exist (the topic has ${topic.partitionsCount} partitions), reading ${where(position)}.`,
           );
         }
-        const p = topic.partitions[tp.partition]!;
-        const resp = await fetchWithoutLibraryFilter(this.consumer, md.brokers, {
-          node: p.leader,
-          maxWaitTime: this.options.fetchMaxWaitMs,
-          minBytes: 1,
-          maxBytes: this.options.fetchMaxBytes,
-          isolationLevel: committed ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
-          topics: [
-            {
-              topicId: topic.id,
-              partitions: [
-                {
-                  partition: tp.partition,
-                  fetchOffset: BigInt(position),
-                  currentLeaderEpoch: p.leaderEpoch,
-                  lastFetchedEpoch: -1,
-                  partitionMaxBytes: this.fetchSize(tp, untilOffset - position),
-                },
-              ],
-            },
-          ],
-        });
-        const part = resp.responses[0]?.partitions[0];
+        leader = topic.leader(tp.partition);
+        const part = await source.fetchOnce(
+          {
+            tp,
+            position,
+            until: untilOffset,
+            leader,
+            readCommitted: committed,
+            maxWaitMs: this.options.fetchMaxWaitMs,
+            maxBytes: this.options.fetchMaxBytes,
+            partitionMaxBytes: this.fetchSize(tp, untilOffset - position),
+            where: tpKey(tp),
+          },
+          out,
+        );
         if (!part) {
           reason = "the broker answered without data for the partition";
           remedy = "Check the broker's log";
         } else {
-          this.learnRecordSize(tp, part.records ?? []);
+          if (part.offsets > 0) this.bytesPerOffset.set(tpKey(tp), part.bytes / part.offsets);
           const before = position;
-          position = decodeBatches(part.records ?? [], position, untilOffset, committed ? part.abortedTransactions : undefined, out).nextPosition;
+          position = part.nextPosition;
           if (position > before) {
             if (waitingSince !== undefined && lastWait) opts.onResume?.({ ...lastWait, position, waitedMs: Date.now() - waitingSince });
             waitingSince = undefined;
@@ -159,11 +170,11 @@ export class KafkaConsumerClient {
             attempt = 0;
             continue;
           }
-          if (Number(part.logStartOffset) > position) throw this.deleted(tp, position, Number(part.logStartOffset), where);
-          const end = Number(committed ? part.lastStableOffset : part.highWatermark);
+          if (part.logStartOffset > position) throw this.deleted(tp, position, part.logStartOffset, where);
+          const end = committed ? part.lastStableOffset : part.highWatermark;
           // The broker already held the request open for fetch.max.wait.ms: no extra pause.
           backoff = false;
-          if (committed && Number(part.lastStableOffset) < Number(part.highWatermark) && position >= end) {
+          if (committed && part.lastStableOffset < part.highWatermark && position >= end) {
             reason = `offset ${position} is not committed yet: a transaction is open (last stable offset ${end})`;
             remedy = "Commit or abort the open transaction, or read with isolation.level=read_uncommitted";
           } else if (position >= end) {
@@ -192,7 +203,7 @@ export class KafkaConsumerClient {
             remedy = "Create the topic, or check its name";
             break;
           case "offset-out-of-range": {
-            const earliest = await this.earliestOffset(tp).catch(() => undefined);
+            const earliest = await source.earliestOffset(tp, leader).catch(() => undefined);
             if (earliest !== undefined && position < earliest) throw this.deleted(tp, position, earliest, where);
             reason = `offset ${position} is beyond the end of the partition`;
             remedy = "Produce the records first, or take untilOffset from the partition's end offset";
@@ -237,17 +248,6 @@ export class KafkaConsumerClient {
     return Math.min(max, Math.max(MIN_FETCH_BYTES, Math.ceil(remaining * perOffset * 1.1)));
   }
 
-  private learnRecordSize(tp: TopicPartitionLike, batches: ReadonlyArray<{ length: number; lastOffsetDelta: number }>): void {
-    let bytes = 0;
-    let offsets = 0;
-    for (const b of batches) {
-      // A batch's length field leaves out its 12-byte offset and length header.
-      bytes += b.length + 12;
-      offsets += b.lastOffsetDelta + 1;
-    }
-    if (offsets > 0) this.bytesPerOffset.set(tpKey(tp), bytes / offsets);
-  }
-
   private deleted(tp: TopicPartitionLike, position: number, earliest: number, where: (pos: number) => string): OffsetOutOfRangeException {
     return new OffsetOutOfRangeException(
       `Offsets out of range with no configured reset policy for partitions: {${tpKey(tp)}=${position}}. ` +
@@ -255,16 +255,9 @@ export class KafkaConsumerClient {
     );
   }
 
-  private async earliestOffset(tp: TopicPartitionLike): Promise<number> {
-    const offsets = await this.consumer.listOffsets({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: -2n });
-    const v = offsets.get(tp.topic)?.[tp.partition];
-    if (v === undefined) throw new KafkaException(`no earliest offset for ${tpKey(tp)}`);
-    return Number(v);
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.consumer.close(true);
+    await this.source.close();
   }
 }

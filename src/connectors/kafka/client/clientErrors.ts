@@ -1,5 +1,7 @@
+import { NETWORK_ERROR_CODE } from "./wire/KafkaConnection.js";
+
 /**
- * Reading the client library's errors, so that the rest of dstream never looks at them:
+ * Reading the client library's errors (and those of dstream's own wire client, which carry the same fields), so that the rest of dstream never looks at them:
  * what kind of failure it was, and a one-line description naming the broker's own reason.
  */
 export type ClientErrorKind =
@@ -70,7 +72,7 @@ export function classifyClientError(e: unknown): ClientErrorKind {
   if (names.some((n) => FENCED.has(n))) return "fenced";
   if (names.some((n) => STALE.has(n))) return "stale-metadata";
   if (names.some((n) => UNAVAILABLE.has(n))) return "unavailable";
-  if (all.some((x) => x.code === "PLT_KFK_NETWORK" || x.code === "PLT_KFK_TIMEOUT")) return "unavailable";
+  if (all.some((x) => x.code === "PLT_KFK_NETWORK" || x.code === "PLT_KFK_TIMEOUT" || x.code === NETWORK_ERROR_CODE)) return "unavailable";
   if (all.some((x) => /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/i.test(x.message ?? ""))) {
     return "unavailable";
   }

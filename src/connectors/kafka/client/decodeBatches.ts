@@ -1,8 +1,10 @@
-import { IS_CONTROL, IS_TRANSACTIONAL, type RecordsBatch } from "@platformatic/kafka";
+import type { RecordsBatch } from "@platformatic/kafka";
 import type { KafkaHeader } from "../ConsumerRecord.js";
 import type { RawRecord } from "./RawRecord.js";
 
 const LOG_APPEND_TIME = 1 << 3;
+const IS_TRANSACTIONAL = 1 << 4;
+const IS_CONTROL = 1 << 5;
 const ABORT_MARKER = 0;
 
 export interface AbortedTransaction {

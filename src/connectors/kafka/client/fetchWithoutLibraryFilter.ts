@@ -1,4 +1,6 @@
-import { kGetApi, kGetConnection, type Broker, type Consumer, type fetchV17 } from "@platformatic/kafka";
+import type { Broker, Consumer, fetchV17 } from "@platformatic/kafka";
+
+type Library = typeof import("@platformatic/kafka");
 
 type FetchRequestTopic = fetchV17.FetchRequestTopic;
 type FetchResponse = fetchV17.FetchResponse;
@@ -25,16 +27,17 @@ type FetchArguments = [maxWaitMs: number, minBytes: number, maxBytes: number, is
  * producer were dropped (silently: the records of a committed batch never reached the stream),
  * and earlier aborted ones let through. `decodeBatches` filters as Kafka's consumer does, and
  * needs the batches and the aborted-transaction list untouched, so the request goes through the
- * library's connection and API-version choice but not through its filter.
+ * library's connection and API-version choice but not through its filter. The library module is
+ * passed in because its callers import it only when a read first needs it.
  */
-export function fetchWithoutLibraryFilter(consumer: Consumer, brokers: ReadonlyMap<number, Broker>, request: FetchRequestOptions): Promise<FetchResponse> {
+export function fetchWithoutLibraryFilter(lib: Library, consumer: Consumer, brokers: ReadonlyMap<number, Broker>, request: FetchRequestOptions): Promise<FetchResponse> {
   return new Promise((resolve, reject) => {
     const broker = brokers.get(request.node);
     // The library's own fetch fails the same way.
     if (broker === undefined) return reject(new Error(`Cannot find broker with node id ${request.node}`));
-    consumer[kGetApi]<FetchArguments, FetchResponse>("Fetch", (apiError, api) => {
+    consumer[lib.kGetApi]<FetchArguments, FetchResponse>("Fetch", (apiError, api) => {
       if (apiError || !api) return reject(apiError);
-      consumer[kGetConnection](broker, (connectionError, connection) => {
+      consumer[lib.kGetConnection](broker, (connectionError, connection) => {
         if (connectionError || !connection) return reject(connectionError);
         // Session 0, epoch 0: a full fetch with no incremental session, as the library sends.
         api(connection, request.maxWaitTime, request.minBytes, request.maxBytes, request.isolationLevel, 0, 0, request.topics, [], "", (error, response) => (error || !response ? reject(error) : resolve(response)));
