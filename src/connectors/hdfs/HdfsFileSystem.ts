@@ -75,14 +75,6 @@ export class HdfsFileSystem implements FileSystem {
     this.client.append(this.remote(path), data);
   }
 
-  createAsync(path: string, data: Uint8Array, overwrite: boolean): Promise<void> {
-    return this.client.createAsync(this.remote(path), data, overwrite);
-  }
-
-  appendAsync(path: string, data: Uint8Array): Promise<void> {
-    return this.client.appendAsync(this.remote(path), data);
-  }
-
   setTimes(path: string, modificationTime: number): void {
     this.client.setTimes(this.remote(path), modificationTime);
   }

@@ -80,20 +80,13 @@ export class WebHdfsClient {
   create(path: string, data: Uint8Array, overwrite: boolean): void {
     this.runSync(this.writeOp("CREATE", path, data, { overwrite: String(overwrite) }));
   }
+  /**
+   * The DataNode answers an APPEND (or CREATE) only after closing the file: every DataNode of the
+   * pipeline has acknowledged the bytes and the NameNode has the new length (stronger than the
+   * hflush Spark's log relies on; neither forces the DataNodes' disks, as dfs.datanode.synconclose does).
+   */
   append(path: string, data: Uint8Array): void {
     this.runSync(this.writeOp("APPEND", path, data, {}));
-  }
-
-  createAsync(path: string, data: Uint8Array, overwrite: boolean): Promise<void> {
-    return this.runAsync(this.writeOp("CREATE", path, data, { overwrite: String(overwrite) }));
-  }
-  /**
-   * The DataNode answers an APPEND only after closing the file: every DataNode of the pipeline
-   * has acknowledged the bytes and the NameNode has the new length (stronger than the hflush
-   * Spark's log relies on; neither forces the DataNodes' disks, which dfs.datanode.synconclose does).
-   */
-  appendAsync(path: string, data: Uint8Array): Promise<void> {
-    return this.runAsync(this.writeOp("APPEND", path, data, {}));
   }
 
   /** `read` with promises; `onChunk` sees each chunk of the body and may hold the reading back. */

@@ -46,13 +46,6 @@ export interface FileSystem {
   append(path: string, data: Uint8Array): void;
   /** Sets a file's modification time (milliseconds since the epoch), as Hadoop's `setTimes`. */
   setTimes(path: string, modificationTime: number): void;
-  /**
-   * `create` and `append` without blocking the thread, for a network filesystem: the receiver
-   * write-ahead log writes through them from the driver's event loop. Without them the
-   * synchronous calls are used.
-   */
-  createAsync?(path: string, data: Uint8Array, overwrite: boolean): Promise<void>;
-  appendAsync?(path: string, data: Uint8Array): Promise<void>;
 }
 
 /**

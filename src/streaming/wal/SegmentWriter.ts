@@ -14,6 +14,8 @@ export interface SegmentWriter {
   /** Bytes of records written (durable or not) after the header. */
   readonly bytes: number;
   readonly usable: boolean;
+  /** Records written here that are not yet in the file (deleting it now would lose them). */
+  readonly unwritten: boolean;
   write(framed: Buffer): Promise<void>;
   /** No more writes: closes once the last one is durable. */
   retire(): void;
@@ -49,6 +51,9 @@ export class LocalSegmentWriter implements SegmentWriter {
   get usable(): boolean {
     return !this.failed && !this.closing;
   }
+
+  /** Each record is in the file as soon as it is written; only its fsync may be pending. */
+  readonly unwritten = false;
 
   write(framed: Buffer): Promise<void> {
     writeAll(this.fd, framed);
@@ -89,17 +94,18 @@ export class LocalSegmentWriter implements SegmentWriter {
 
 /**
  * A segment on a network filesystem (HDFS through WebHDFS), which has no file descriptor to
- * keep open: records wait in memory while one request is in flight, and the next request
- * carries all of them (group commit again). The first request creates the file with the header;
- * each later one appends, and a record is durable when its request is answered (for WebHDFS,
- * after the DataNodes acknowledged it and the file was closed). A failed request may still have
- * appended part of its bytes, so the segment ends there: its records, and those queued behind
- * them, are refused (never acknowledged) and the log rolls to a new segment.
+ * keep open. Records written in one turn of the event loop go out together in one request on
+ * the next turn (group commit): the first request creates the file with the header, each later
+ * one appends. The request blocks the driver's thread, as the checkpoint writes on HDFS do. A
+ * record is durable when its request has been answered (for WebHDFS, after the DataNodes
+ * acknowledged it and the file was closed). A failed request may still have appended part of
+ * its bytes, so the segment ends there: its records are refused (never acknowledged) and the
+ * log rolls to a new segment.
  */
 export class RemoteSegmentWriter implements SegmentWriter {
   bytes = 0;
   private created = false;
-  private inFlight: Promise<void> | undefined;
+  private scheduled: Promise<void> | undefined;
   private queue: Array<{ framed: Buffer } & Waiter> = [];
   private failed = false;
   private closing = false;
@@ -115,10 +121,20 @@ export class RemoteSegmentWriter implements SegmentWriter {
     return !this.failed && !this.closing;
   }
 
+  get unwritten(): boolean {
+    return this.queue.length > 0;
+  }
+
   write(framed: Buffer): Promise<void> {
     this.bytes += framed.length;
     const durable = new Promise<void>((resolve, reject) => this.queue.push({ framed, resolve, reject }));
-    this.flush();
+    this.scheduled ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.scheduled = undefined;
+        this.flush();
+        resolve();
+      }),
+    );
     return durable;
   }
 
@@ -127,38 +143,27 @@ export class RemoteSegmentWriter implements SegmentWriter {
   }
 
   async drain(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+    while (this.scheduled) await this.scheduled;
   }
 
   private flush(): void {
-    if (this.inFlight || this.queue.length === 0) return;
     const batch = this.queue.splice(0);
+    if (batch.length === 0) return;
+    if (this.failed) {
+      for (const r of batch) r.reject(new Error(`write-ahead log segment ${this.path} failed earlier`));
+      return;
+    }
     const records = Buffer.concat(batch.map((r) => r.framed));
-    const request = this.created ? this.append(records) : this.create(Buffer.concat([segmentHeader(), records]));
-    this.inFlight = request.then(
-      () => {
-        this.created = true;
-        for (const r of batch) r.resolve();
-      },
-      (e: unknown) => {
-        this.failed = true;
-        for (const r of [...batch, ...this.queue.splice(0)]) r.reject(e);
-      },
-    );
-    void this.inFlight.finally(() => {
-      this.inFlight = undefined;
-      if (!this.failed) this.flush();
-    });
-  }
-
-  private create(bytes: Buffer): Promise<void> {
-    // Never over an existing file: a segment name is used once.
-    if (this.fs.createAsync) return this.fs.createAsync(this.path, bytes, false);
-    return new Promise<void>((resolve) => resolve(this.fs.create(this.path, bytes, false)));
-  }
-
-  private append(bytes: Buffer): Promise<void> {
-    if (this.fs.appendAsync) return this.fs.appendAsync(this.path, bytes);
-    return new Promise<void>((resolve) => resolve(this.fs.append(this.path, bytes)));
+    try {
+      // Never over an existing file: a segment name is used once.
+      if (this.created) this.fs.append(this.path, records);
+      else this.fs.create(this.path, Buffer.concat([segmentHeader(), records]), false);
+    } catch (e) {
+      this.failed = true;
+      for (const r of batch) r.reject(e);
+      return;
+    }
+    this.created = true;
+    for (const r of batch) r.resolve();
   }
 }

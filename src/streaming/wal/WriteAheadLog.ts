@@ -144,11 +144,12 @@ export class WriteAheadLog {
     }
   }
 
-  /** Deletes the segments (never the one being written) for which `obsolete` says so. */
+  /** Deletes the segments (never one still being written) for which `obsolete` says so. */
   deleteSegments(obsolete: (segment: string) => boolean): string[] {
     const deleted: string[] = [];
     for (const name of this.segments()) {
-      if (name === this.active?.name || !obsolete(name)) continue;
+      // A retired segment on HDFS may still have records on their way to it.
+      if (name === this.active?.name || [...this.retired].some((r) => r.name === name && r.unwritten) || !obsolete(name)) continue;
       if (this.local) rmSync(joinPath(this.directory, name), { force: true });
       else FileSystems.get(this.directory, "write-ahead log").delete(joinPath(this.directory, name), false);
       deleted.push(name);
