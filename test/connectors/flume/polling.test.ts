@@ -8,12 +8,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createConnection } from "node:net";
 import { FlumePollingReceiver, FlumeUtils, type SparkFlumeEvent } from "../../../src/connectors/flume/index.js";
 import type { DStream, StreamingContext } from "../../../src/index.js";
 import { ChildApp, waitUntil } from "../../streaming/recovery/childApp.js";
 import { FlumeAgent, freePort, type Metrics } from "./agent.js";
-import { collect, flumeContext, range, receiverErrors, sortedNumerically } from "./support.js";
+import { collect, flumeContext, range, receiverErrors, sendLines, sortedNumerically } from "./support.js";
 
 /** One netcat source → file channel → SparkSink pipeline of the agent. */
 interface Pipeline {
@@ -60,22 +59,9 @@ polling-test.sinks = ${names}
 ${Object.values(pipelines).map(pipelineConfig).join("")}`);
 test.after(() => agent.stop());
 
-/** Writes lines to a pipeline's netcat source; resolves once it has answered OK to each. */
-function sendLines(p: Pipeline, lines: string[]): Promise<void> {
-  if (lines.length === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const s = createConnection({ host: "127.0.0.1", port: p.netcatPort }, () => s.write(lines.map((l) => `${l}\n`).join("")));
-    let oks = 0;
-    s.setEncoding("utf8");
-    s.on("data", (d: string) => {
-      oks += d.split("OK\n").length - 1;
-      if (oks >= lines.length) {
-        s.end();
-        resolve();
-      }
-    });
-    s.on("error", reject);
-  });
+/** Writes lines to the pipeline's netcat source; resolves once it has answered OK to each. */
+function sendTo(p: Pipeline, lines: string[]): Promise<void> {
+  return sendLines(p.netcatPort, lines);
 }
 
 function channel(m: Metrics, p: Pipeline): Record<string, string> {
@@ -105,7 +91,7 @@ async function pollUntilCommitted(p: Pipeline, stream: (ssc: StreamingContext) =
   const got = collect(stream(ssc));
   ssc.start();
   try {
-    await sendLines(p, send);
+    await sendTo(p, send);
     await agent.waitForMetrics((m) => (takesCommitted(m, p) >= committed ? true : undefined), 60_000, `the sink commits ${committed} takes (every batch acknowledged)`);
     await waitUntil(() => (got.bodies.length >= arrivals ? true : undefined), 30_000, `${arrivals} events arrive`);
   } finally {
@@ -154,7 +140,7 @@ test("events pulled from the SparkSink arrive exactly once and are acknowledged"
 test("with parallelism 2, the batch that empties the channel is committed at once and arrives once", { timeout: 120_000 }, async () => {
   const p = pipelines.drains;
   // All 10 are in the channel before the receiver asks: the first getEventBatch takes them all.
-  await sendLines(p, range(10, "d"));
+  await sendTo(p, range(10, "d"));
   await channelHolds(p, 10);
   const bodies = await pollUntilCommitted(p, (ssc) => FlumeUtils.createPollingStream(ssc, [sink(p)], undefined, 100, 2), { committed: 10, arrivals: 10 });
   assert.deepEqual(sortedNumerically(bodies), range(10, "d"), "each event once");
@@ -179,7 +165,7 @@ class AcksAfterTimeout extends FlumePollingReceiver {
 
 test("a batch acknowledged after the sink's transaction timeout is sent again: at-least-once, as docs/connectors.md says", { timeout: 120_000 }, async () => {
   const p = pipelines.late;
-  await sendLines(p, range(30, "e"));
+  await sendTo(p, range(30, "e"));
   await channelHolds(p, 30);
   const before = rollbacks();
   const receiver = new AcksAfterTimeout(() => waitUntil(() => (rollbacks() > before ? true : undefined), 60_000, "the sink rolls the batch back", 200), p);
@@ -208,7 +194,7 @@ test("a batch that cannot be stored is nacked, reported, and sent again", { time
   const errors = receiverErrors(ssc);
   const receiver = new FailsFirstStore([sink(p)], undefined, 50, 1);
   const got = collect(ssc.receiverStream(receiver));
-  await sendLines(p, range(200, "b"));
+  await sendTo(p, range(200, "b"));
   ssc.start();
   try {
     await waitUntil(() => (got.bodies.length >= 200 ? true : undefined), 60_000, "all 200 events arrive");
@@ -222,7 +208,7 @@ test("a batch that cannot be stored is nacked, reported, and sent again", { time
 
 test("a receiver killed before its ack makes the agent send the batch again", { timeout: 120_000 }, async (t) => {
   const p = pipelines.killed;
-  await sendLines(p, range(300, "c"));
+  await sendTo(p, range(300, "c"));
   const app = new ChildApp("test/fixtures/flumePollingStuckApp.ts", [String(p.sinkPort)]);
   t.after(() => app.kill("SIGKILL"));
   const line = await app.waitForLine((l) => l.startsWith("STORED "), 60_000, "the first batch to be stored");
