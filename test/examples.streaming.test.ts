@@ -6,40 +6,15 @@ import { readFileSync } from "node:fs";
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { cluster, hdfsDir } from "./connectors/hdfs/cluster.js";
+import { startExample } from "./helpers/exampleProcess.js";
 import { move, put } from "./helpers/fileBase.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const DASHES = "-".repeat(43);
-
-interface Running {
-  stdout(): string;
-  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startExample(args: string[], extraEnv: Record<string, string> = {}): Running {
-  const env = { ...process.env, ...extraEnv };
-  delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, ["--import", "tsx", "examples/run.ts", ...args], { cwd: root, env });
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once("close", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout: out, stderr: err });
-    }),
-  );
-  return { stdout: () => out, exited };
-}
 
 interface Batch {
   time: number;

@@ -138,6 +138,13 @@ test("the Streaming page draws its charts, fills its tables, shows a new batch w
     assert.match(await page.locator("#basic-info").innerText(), /\(6 completed batches, 114 records\)/);
     assert.equal(await page.locator("#live").getAttribute("data-state"), "live");
 
+    // The receivers table follows a new error without reload, with the rate over the retained batches.
+    app.receiver.reportError("peer went away", new Error("ECONNRESET"));
+    const receiverRow = page.locator('#receivers-table tr[data-stream-id="1"]');
+    await receiverRow.locator(".receiver-error", { hasText: "peer went away" }).waitFor();
+    assert.match(await receiverRow.locator(".receiver-status").innerText(), /^ACTIVE$/);
+    assert.match(await receiverRow.locator(".receiver-rate").innerText(), /^\d+\.\d\d records\/sec$/);
+
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, "streaming-page.png"), fullPage: true });
 

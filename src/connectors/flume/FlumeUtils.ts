@@ -24,24 +24,51 @@ const DEFAULT_POLLING_PARALLELISM = 5;
  * replicated levels, so the default is MEMORY_AND_DISK_SER. Enable the receivers' write-ahead log
  * (`spark.streaming.receiver.writeAheadLog.enable`) for data to survive a crash of the driver.
  */
-export const FlumeUtils = {
-  createStream(ssc: StreamingContext, hostname: string, port: number, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER, enableDecompression = false): ReceiverInputDStream<SparkFlumeEvent> {
+export class FlumeUtils {
+  private constructor() {}
+
+  static createStream(ssc: StreamingContext, hostname: string, port: number, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER, enableDecompression = false): ReceiverInputDStream<SparkFlumeEvent> {
     checkAddress("FlumeUtils.createStream", { host: hostname, port });
     checkLevel("FlumeUtils.createStream", storageLevel);
     if (typeof enableDecompression !== "boolean") throw new TypeError(`FlumeUtils.createStream: enableDecompression must be true or false, got ${String(enableDecompression)}`);
     const stream = new FlumeInputDStream(ssc, hostname, port, storageLevel, enableDecompression);
     stream.creationSite = callSite("createStream");
     return stream;
-  },
+  }
 
-  createPollingStream(
+  /**
+   * The pull model, from one SparkSink at hostname:port or from several `addresses` (Spark's two
+   * overloads). `maxBatchSize` and `parallelism` default to Spark's 1000 and 5.
+   */
+  static createPollingStream(ssc: StreamingContext, hostname: string, port: number, storageLevel?: StorageLevel): ReceiverInputDStream<SparkFlumeEvent>;
+  static createPollingStream(
     ssc: StreamingContext,
     addresses: ReadonlyArray<FlumeAddress | string>,
-    storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER,
-    maxBatchSize: number = DEFAULT_POLLING_BATCH_SIZE,
+    storageLevel?: StorageLevel,
+    maxBatchSize?: number,
+    parallelism?: number,
+  ): ReceiverInputDStream<SparkFlumeEvent>;
+  static createPollingStream(
+    ssc: StreamingContext,
+    addressesOrHost: ReadonlyArray<FlumeAddress | string> | string,
+    levelOrPort?: StorageLevel | number,
+    batchSizeOrLevel?: number | StorageLevel,
     parallelism: number = DEFAULT_POLLING_PARALLELISM,
   ): ReceiverInputDStream<SparkFlumeEvent> {
     const op = "FlumeUtils.createPollingStream";
+    let addresses: ReadonlyArray<FlumeAddress | string>;
+    let storageLevel: StorageLevel;
+    let maxBatchSize: number;
+    if (typeof addressesOrHost === "string") {
+      if (typeof levelOrPort !== "number") throw new IllegalArgumentException(`${op}: with a hostname (${JSON.stringify(addressesOrHost)}), the next argument is the SparkSink's port, got ${String(levelOrPort)}`);
+      addresses = [{ host: addressesOrHost, port: levelOrPort }];
+      storageLevel = (batchSizeOrLevel as StorageLevel | undefined) ?? StorageLevel.MEMORY_AND_DISK_SER;
+      maxBatchSize = DEFAULT_POLLING_BATCH_SIZE;
+    } else {
+      addresses = addressesOrHost;
+      storageLevel = (levelOrPort as StorageLevel | undefined) ?? StorageLevel.MEMORY_AND_DISK_SER;
+      maxBatchSize = (batchSizeOrLevel as number | undefined) ?? DEFAULT_POLLING_BATCH_SIZE;
+    }
     if (!Array.isArray(addresses) || addresses.length === 0) {
       throw new IllegalArgumentException(`${op}: addresses must be a non-empty array of SparkSink addresses such as [{ host: "127.0.0.1", port: 41415 }] or ["127.0.0.1:41415"], got ${JSON.stringify(addresses)}`);
     }
@@ -52,8 +79,8 @@ export const FlumeUtils = {
     const stream = new FlumePollingInputDStream(ssc, parsed, storageLevel, maxBatchSize, parallelism);
     stream.creationSite = callSite("createPollingStream");
     return stream;
-  },
-};
+  }
+}
 
 function parseAddress(op: string, a: FlumeAddress | string): FlumeAddress {
   if (typeof a === "string") {

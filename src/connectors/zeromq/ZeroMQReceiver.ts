@@ -55,6 +55,7 @@ export class ZeroMQReceiver<T> extends Receiver<T> {
     }
     this.socket = socket;
     logger().info(`ZeroMQ ${this.kind.toUpperCase()} receiver connecting to ${this.url}`);
+    this.watchPeer(socket);
     void this.receiveLoop(socket);
   }
 
@@ -66,6 +67,28 @@ export class ZeroMQReceiver<T> extends Receiver<T> {
       s.linger = 0;
       s.close();
     }
+  }
+
+  /**
+   * ZeroMQ hides a missing peer: connect succeeds and retries in the background. The socket's
+   * monitor events make it visible: the first failed attempt and each disconnect are reported
+   * once (streaming listeners, the UI's receiver table), until the peer is connected again.
+   */
+  private watchPeer(socket: Socket): void {
+    const kind = this.kind.toUpperCase();
+    const lost = this.kind === "sub" ? "messages published meanwhile are lost" : "the PUSH peer keeps its messages until a puller connects";
+    let down = false;
+    const report = (message: string): void => {
+      if (down || this.socket !== socket || this.isStopped()) return;
+      down = true;
+      this.reportError(message);
+    };
+    const events = socket.events;
+    events.on("connect", () => (down = false));
+    events.on("connect:retry", ({ interval }) =>
+      report(`ZeroMQ: cannot connect the ${kind} socket to ${this.url}: no peer is bound there; ZeroMQ retries by itself (every ${interval} ms) and ${lost}; start the peer that binds ${this.url}, or fix the URL`),
+    );
+    events.on("disconnect", () => report(`ZeroMQ: the peer at ${this.url} disconnected; ZeroMQ reconnects by itself and ${lost}`));
   }
 
   private async receiveLoop(socket: Socket & { receive(): Promise<Buffer[]> }): Promise<void> {

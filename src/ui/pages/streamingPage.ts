@@ -1,4 +1,4 @@
-import type { StreamingBatchInfo } from "../api/types.js";
+import type { StreamingBatchInfo, StreamingReceiverInfo } from "../api/types.js";
 import type { StreamingSnapshot } from "../sse/snapshot.js";
 import { html, raw, type Html } from "./html.js";
 import { badge, errorCell } from "./components.js";
@@ -59,6 +59,18 @@ function completedRows(batches: StreamingBatchInfo[], batchDuration: number): Ht
   )}`;
 }
 
+/**
+ * One row per receiver: its status, where it runs, its average rate over the retained batches,
+ * and its last error, as Spark's per-receiver rows under Input Rate show them. streaming.js
+ * keeps the same cells current.
+ */
+function receiverRows(receivers: readonly StreamingReceiverInfo[]): Html {
+  if (receivers.length === 0) return html`<tr class="empty"><td colspan="6">No receivers</td></tr>`;
+  return html`${[...receivers].sort((a, b) => a.streamId - b.streamId).map(
+    (r) => html`<tr data-stream-id="${r.streamId}"${r.lastErrorMessage ? html` class="failed"` : ""}><td class="receiver-name">${r.streamName}</td><td class="receiver-status">${r.isActive ? badge("ACTIVE", "ok") : badge("INACTIVE", "fail")}</td><td class="receiver-location">${r.executorId ?? "-"} / ${r.executorHost ?? "-"}</td><td class="receiver-rate">${(r.avgEventRate ?? 0).toFixed(2)} records/sec</td><td class="receiver-error-time">${r.lastErrorTime ? formatDate(Date.parse(r.lastErrorTime.replace("GMT", "Z"))) : "-"}</td><td class="receiver-error">${r.lastErrorMessage ? errorCell(r.lastErrorMessage) : html`<span class="muted">-</span>`}</td></tr>`,
+  )}`;
+}
+
 /** The snapshot as a JSON script element: `<` is escaped so no value can end the element. */
 function embedded(s: StreamingSnapshot | null): Html {
   return raw(`<script type="application/json" id="initial-snapshot">${JSON.stringify({ streaming: s }).replace(/</g, "\\u003c")}</script>`);
@@ -111,6 +123,9 @@ ${statRow("processing-time", html`<strong title="Time taken to process all jobs 
 ${statRow("total-delay", html`<strong title="Total time taken to handle a batch">Total Delay</strong>`, "avg-total-delay", formatDuration(stats?.avgTotalDelay), "", s ? delaySeries(totalDelay) : undefined)}
 </tbody>
 </table>
+</section>
+<section class="card"${receivers.length > 0 ? "" : raw(" hidden")} id="receivers-card"><h3>Receivers (<span id="receivers-count">${receivers.length}</span>)</h3>
+<table class="table" id="receivers-table"><thead><tr><th>Receiver</th><th>Status</th><th>Executor / Host</th><th>Avg Rate</th><th>Last Error Time</th><th>Last Error</th></tr></thead><tbody>${receiverRows(receivers)}</tbody></table>
 </section>
 <section class="card"><h3>Active Batches (<span id="active-count">${active.length}</span>)</h3>
 <table class="table batches" id="active-batches"><thead><tr><th>Batch Time</th><th>Records</th><th>Scheduling Delay</th><th>Processing Time</th><th>Output Ops: Succeeded/Total</th><th>Status</th></tr></thead><tbody>${activeRows(active, duration)}</tbody></table>

@@ -386,6 +386,7 @@
     var receivers = Array.from(state.receivers.values());
     var active = receivers.filter(function (r) { return r.isActive; }).length;
     $("receivers-summary").textContent = receivers.length > 0 ? "Receivers: " + active + " / " + receivers.length + " active" : "";
+    renderReceiverTable(receivers, batches);
     var box = $("inputs");
     var streams = s.streams.slice();
     state.receivers.forEach(function (r) {
@@ -422,6 +423,25 @@
         yMax: niceMax(maxRate), unitLabel: "records/sec", tip: function (v) { return v.toFixed(2) + " records/sec"; },
       });
     });
+  }
+
+  // The server renders the same table (streamingPage.ts's receiverRows); this keeps it current.
+  function renderReceiverTable(receivers, batches) {
+    var s = state.s;
+    $("receivers-card").hidden = receivers.length === 0;
+    $("receivers-count").textContent = String(receivers.length);
+    receivers.sort(function (a, b) { return a.streamId - b.streamId; });
+    $("receivers-table").tBodies[0].innerHTML = receivers.length === 0 ? '<tr class="empty"><td colspan="6">No receivers</td></tr>' : receivers.map(function (r) {
+      var rates = batches.map(function (b) { return ((b.inputs[String(r.streamId)] || 0) * 1000) / s.batchDuration; });
+      var avg = rates.length ? rates.reduce(function (a, b) { return a + b; }, 0) / rates.length : 0;
+      var when = r.lastErrorTime ? fmtDate(Date.parse(r.lastErrorTime.replace("GMT", "Z"))) : "-";
+      return '<tr data-stream-id="' + r.streamId + '"' + (r.lastErrorMessage ? ' class="failed"' : "") + '><td class="receiver-name">' + esc(r.streamName) + "</td>" +
+        '<td class="receiver-status">' + (r.isActive ? '<span class="badge badge-ok">ACTIVE</span>' : '<span class="badge badge-fail">INACTIVE</span>') + "</td>" +
+        '<td class="receiver-location">' + esc((r.executorId || "-") + " / " + (r.executorHost || "-")) + "</td>" +
+        '<td class="receiver-rate">' + avg.toFixed(2) + " records/sec</td>" +
+        '<td class="receiver-error-time">' + esc(when) + "</td>" +
+        '<td class="receiver-error">' + errorCell(r.lastErrorMessage) + "</td></tr>";
+    }).join("");
   }
 
   function opsCell(b) {

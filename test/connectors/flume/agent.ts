@@ -3,9 +3,9 @@
  * install under ~/.cache/dstream; one agent per configuration, each with its own run directory).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -13,6 +13,8 @@ import { promisify } from "node:util";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SCRIPT = join(ROOT, "scripts/flume.sh");
 const run = promisify(execFile);
+/** Where scripts/flume.sh keeps each agent's run directory (scripts/lib/service.sh's CACHE). */
+const FLUME_HOME = join(process.env.DSTREAM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "dstream"), "flume-1.11.0");
 
 /** A free loopback port: bound, read, released. */
 export async function freePort(): Promise<number> {
@@ -85,6 +87,11 @@ export class FlumeAgent {
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}; the agent's metrics: ${JSON.stringify(last)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** The agent's log so far (scripts/flume.sh writes it to the agent's run directory). */
+  log(): string {
+    return readFileSync(join(FLUME_HOME, `run-${this.name}`, "agent.log"), "utf8");
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
-/** What the Flume tests share: a context, a collector of bodies, and a listener of receiver errors. */
+/** What the Flume tests share: a context, a collector of bodies, a listener of receiver errors, and a netcat client. */
+import { createConnection } from "node:net";
 import { Milliseconds, StreamingContext, type DStream } from "../../../src/index.js";
 import { bodyAsString, type SparkFlumeEvent } from "../../../src/connectors/flume/index.js";
 
@@ -41,4 +42,22 @@ export function range(n: number, prefix = ""): string[] {
 
 export function sortedNumerically(xs: string[]): string[] {
   return [...xs].sort((a, b) => Number(a.replace(/\D/g, "")) - Number(b.replace(/\D/g, "")));
+}
+
+/** Writes lines to a Flume netcat source on 127.0.0.1:port; resolves once it has answered OK to each. */
+export function sendLines(port: number, lines: string[]): Promise<void> {
+  if (lines.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const s = createConnection({ host: "127.0.0.1", port }, () => s.write(lines.map((l) => `${l}\n`).join("")));
+    let oks = 0;
+    s.setEncoding("utf8");
+    s.on("data", (d: string) => {
+      oks += d.split("OK\n").length - 1;
+      if (oks >= lines.length) {
+        s.end();
+        resolve();
+      }
+    });
+    s.on("error", reject);
+  });
 }

@@ -4,32 +4,12 @@
  * two topics after it started are counted, batch by batch, in Spark's print() layout.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { startExample as runExample } from "../../helpers/exampleProcess.js";
 import { BOOTSTRAP, uniqueTopic, useBroker } from "./broker.js";
 
 const broker = useBroker();
-const root = fileURLToPath(new URL("../../..", import.meta.url));
 const DASHES = "-".repeat(43);
-
-function runExample(args: readonly string[]): { stdout(): string; exited: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, ["--import", "tsx", "examples/run.ts", ...args], { cwd: root, env });
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once("close", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout: out, stderr: err });
-    }),
-  );
-  return { stdout: () => out, exited };
-}
 
 /** print()'s batches: dashes, "Time: <ms> ms", dashes, elements, a blank line. */
 function parseBatches(stdout: string): Array<{ time: number; lines: string[] }> {

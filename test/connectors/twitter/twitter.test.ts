@@ -97,5 +97,11 @@ describe("Twitter (X) against a loopback server speaking the v2 filtered stream"
       if (saved !== undefined) process.env.X_BEARER_TOKEN = saved;
     }
   });
-});
 
+  test("a bad spark.twitter.apiBase is a clear error naming the connector, the value and the fix", async () => {
+    await withStreaming(sc(), async ({ ssc }) => {
+      ssc.sparkContext.conf.set("spark.twitter.apiBase", "api.x.com");
+      assert.throws(() => TwitterUtils.createStream(ssc, { bearerToken: "t" }), /TwitterUtils\.createStream: spark\.twitter\.apiBase is "api\.x\.com", not an http\(s\) URL; use e\.g\. https:\/\/api\.x\.com/);
+    });
+  });
+});
