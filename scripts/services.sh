@@ -127,6 +127,7 @@ allow_anonymous true
 persistence true
 persistence_location $RUN/data/
 autosave_interval 1
+max_inflight_messages 1000
 max_queued_messages 100000
 $([[ $(id -u) -eq 0 ]] && echo "user root")
 EOF
