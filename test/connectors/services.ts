@@ -4,6 +4,7 @@
  * it never skips.
  */
 import { connect } from "node:net";
+import type { ManualClock } from "../../src/index.js";
 
 export type ServiceName = "mosquitto" | "nats" | "redis" | "rabbitmq" | "postgresql";
 
@@ -63,5 +64,15 @@ export async function requireService(name: ServiceName, check?: () => Promise<vo
     await check?.();
   } catch (e) {
     throw new Error(`No ${name} server answers at 127.0.0.1:${port}: ${(e as Error).message}\nStart it with: ${startCommand(name)}`, { cause: e });
+  }
+}
+
+/** Runs batches until `done` holds (receivers store asynchronously; a batch runs only on the clock). */
+export async function advanceUntil(clock: ManualClock, done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await clock.advance(1000);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }

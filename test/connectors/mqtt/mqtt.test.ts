@@ -1,10 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { MqttClient } from "mqtt";
-import type { ManualClock } from "../../../src/index.js";
 import { MQTTUtils } from "../../../src/connectors/mqtt/index.js";
 import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
-import { MQTT_URL, uniqueName } from "../services.js";
+import { MQTT_URL, uniqueName, advanceUntil } from "../services.js";
 import { firstDelivered, freePort, PrivateMosquitto, publishAll, publisher } from "./mosquitto.js";
 
 const N = 2000;
@@ -128,15 +127,6 @@ describe("MQTTUtils against Mosquitto", () => {
   });
 });
 
-/** Runs batches until `done` holds (the receiver stores asynchronously; a batch runs only on the clock). */
-async function advanceUntil(clock: ManualClock, done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Publishes probes until `arrived` says one came through: the receiver's subscription is then active. */
 async function waitForSubscription(client: MqttClient, topic: string, arrived: () => boolean): Promise<void> {
