@@ -3,7 +3,7 @@
  * PostgreSQL tests. A test that cannot reach its server fails with the command that starts it:
  * it never skips.
  */
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import type { ManualClock } from "../../src/index.js";
 
 export type ServiceName = "mosquitto" | "nats" | "redis" | "rabbitmq" | "postgresql";
@@ -75,4 +75,16 @@ export async function advanceUntil(clock: ManualClock, done: () => boolean, what
     await clock.advance(1000);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A port nothing listens on right now, for a server of a test's own. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

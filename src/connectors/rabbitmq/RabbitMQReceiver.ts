@@ -1,5 +1,6 @@
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
 import { logger } from "../../core/log.js";
+import { urlWithoutPassword as redact } from "../../core/util/urlWithoutPassword.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { Receiver } from "../../streaming/receiver/Receiver.js";
 import { AckingBlockBuffer } from "../../streaming/receiver/AckingBlockBuffer.js";
@@ -144,16 +145,6 @@ export class RabbitMQReceiver<T> extends Receiver<T> {
   }
 }
 
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
 
 function connectErrorText(c: RabbitMQReceiverConfig, e: unknown): string {
   const msg = (e as Error).message ?? String(e);
@@ -163,3 +154,5 @@ function connectErrorText(c: RabbitMQReceiverConfig, e: unknown): string {
   if (code === "ECONNREFUSED" || code === "ENOTFOUND") return `RabbitMQ: cannot connect to ${redact(c.url)} (${code}); start the broker or fix the URL`;
   return `RabbitMQ: cannot connect to ${redact(c.url)}: ${msg}`;
 }
+
+export { redact };

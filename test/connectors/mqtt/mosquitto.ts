@@ -4,11 +4,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
-import { MQTT_URL, requireService } from "../services.js";
+import { MQTT_URL, freePort, requireService } from "../services.js";
+
+export { freePort };
 
 export function connected(url: string, options: IClientOptions = {}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
@@ -47,16 +48,6 @@ export async function firstDelivered(url: string, clientId: string): Promise<str
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Mosquitto of the test's own, persisting its sessions to a temporary directory across restarts. */
 export class PrivateMosquitto {
