@@ -14,6 +14,9 @@
 #                     (scripts/flume.sh: netcat 127.0.0.1:44444 -> Avro sink 41414 and SparkSink 41415)
 #   HDFS              hadoop-client-minicluster jars from Maven Central, then a NameNode and a
 #                     DataNode: hdfs://127.0.0.1:8020, WebHDFS on 127.0.0.1:9870 (scripts/hdfs.sh)
+#   services          Debian's mosquitto, nats-server, redis-server, rabbitmq-server and PostgreSQL,
+#                     installed with apt-get when missing and started on 127.0.0.1 ports 1883, 4222,
+#                     6379, 5672 and 5432 (scripts/services.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +30,7 @@ done
 
 # The servers the tests use, each started by `bash scripts/<name>.sh start` (idempotent). A new
 # one is a script of that shape plus its name here.
-servers=(kafka flume hdfs)
+servers=(kafka flume hdfs services)
 
 say() { echo "install.sh: $*" >&2; }
 

@@ -1,0 +1,123 @@
+import type { Receiver } from "./Receiver.js";
+
+/** What an AckingBlockBuffer does once a block is stored, or could not be. */
+export interface AckingBlockBufferOptions<A> {
+  /** Largest block; a full buffer is stored at once (default 10000 records). */
+  readonly maxBlockRecords?: number;
+  /**
+   * Records per second the buffer lets through (Spark's `spark.streaming.receiver.maxRate`;
+   * 0 or undefined: unlimited). The next block waits until the previous one's records fit the
+   * rate, and acknowledgements wait with it, so a broker that caps unacknowledged deliveries
+   * sends no faster.
+   */
+  readonly maxRatePerSec?: number;
+  /** Called with the acknowledgements of a block once it is stored (in the WAL, when enabled). */
+  onStored(acks: A[]): void | Promise<void>;
+  /** Called with the acknowledgements of a block that could not be stored. */
+  onStoreFailed(acks: A[], error: unknown): void;
+}
+
+/**
+ * The reliable-receiver pattern Spark's own reliable receivers follow (store a block, then
+ * acknowledge what it holds), for push sources: each `add` pairs a record with the handle that
+ * acknowledges it. Blocks are stored one at a time, in order; while one is being stored, new
+ * records gather into the next, so a slow store (the WAL's fsync) makes larger blocks instead of
+ * a queue of small ones. A source that stops delivering until it is acknowledged (MQTT's
+ * in-flight window, AMQP's prefetch) is thereby held back by the store's speed.
+ */
+export class AckingBlockBuffer<T, A> {
+  private records: T[] = [];
+  private acks: A[] = [];
+  private storing: Promise<void> | undefined;
+  private scheduled = false;
+  private nextAllowedAt = 0;
+  private readonly maxBlockRecords: number;
+  private readonly idle: Array<() => void> = [];
+
+  constructor(
+    private readonly receiver: Receiver<T>,
+    private readonly options: AckingBlockBufferOptions<A>,
+  ) {
+    const rate = options.maxRatePerSec ?? 0;
+    // Rate-limited blocks hold at most a fifth of a second's records, so no block is a burst.
+    const cap = rate > 0 ? Math.ceil(rate / 5) : Infinity;
+    this.maxBlockRecords = Math.max(1, Math.min(options.maxBlockRecords ?? 10_000, cap));
+  }
+
+  /** Records added and not yet stored (the block being stored included). */
+  get pending(): number {
+    return this.records.length + (this.storing ? 1 : 0);
+  }
+
+  add(record: T, ack: A): void {
+    this.records.push(record);
+    this.acks.push(ack);
+    this.schedule();
+  }
+
+  /**
+   * Forgets the records not yet handed to the store and returns their acknowledgements (the
+   * connection that delivered them is gone: the broker delivers them again).
+   */
+  discard(): A[] {
+    const acks = this.acks;
+    this.records = [];
+    this.acks = [];
+    return acks;
+  }
+
+  /** Resolves once every record added so far is stored and acknowledged (or failed). */
+  flushed(): Promise<void> {
+    if (this.records.length === 0 && !this.storing) return Promise.resolve();
+    this.schedule();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.storing) return;
+    this.scheduled = true;
+    const wait = Math.max(0, this.nextAllowedAt - Date.now());
+    // setImmediate lets the records of one socket read gather into one block.
+    const run = (): void => {
+      this.scheduled = false;
+      this.storeNext();
+    };
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
+  }
+
+  private storeNext(): void {
+    if (this.storing) return;
+    if (this.records.length === 0) {
+      for (const resolve of this.idle.splice(0)) resolve();
+      return;
+    }
+    const n = Math.min(this.records.length, this.maxBlockRecords);
+    const records = this.records.splice(0, n);
+    const acks = this.acks.splice(0, n);
+    const rate = this.options.maxRatePerSec ?? 0;
+    if (rate > 0) this.nextAllowedAt = Math.max(Date.now(), this.nextAllowedAt) + (n * 1000) / rate;
+    this.storing = (async () => {
+      try {
+        await this.receiver.storeMultiple(records);
+      } catch (e) {
+        this.options.onStoreFailed(acks, e);
+        return;
+      }
+      await this.options.onStored(acks);
+    })()
+      .catch((e: unknown) => this.options.onStoreFailed([], e))
+      .finally(() => {
+        this.storing = undefined;
+        if (this.records.length > 0) this.schedule();
+        else for (const resolve of this.idle.splice(0)) resolve();
+      });
+  }
+}
+
+/** Spark's `spark.streaming.receiver.maxRate` as a number (0: unlimited), for a connector's receiver. */
+export function receiverMaxRate(conf: { getOption(key: string): string | undefined }): number {
+  const v = conf.getOption("spark.streaming.receiver.maxRate");
+  const n = v === undefined ? 0 : Number(v);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
