@@ -85,6 +85,26 @@ describe("Twitter (X) against a loopback server speaking the v2 filtered stream"
     });
   });
 
+  test("a rejected bearer token (HTTP 401) is reported naming the connector, the status and the fix, and the receiver keeps trying", async () => {
+    const fake = await FakeX.start([{ status: 401 }, { tweets: [{ id: "20", text: "let in" }], then: "open" }]);
+    sc().conf.set("spark.twitter.apiBase", fake.apiBase);
+    try {
+      await withStreaming(sc(), async ({ ssc, clock }) => {
+        const events = recordReceiverEvents(ssc);
+        const stream = TwitterUtils.createStream(ssc, { bearerToken: "WRONG" });
+        const out = collectAll<Tweet>(stream);
+        ssc.start();
+        await waitFor(() => stream.receivedRecords >= 1, "the tweet after the 401");
+        await clock.advance(1000);
+        assert.deepEqual(out.map((t) => t.text), ["let in"]);
+        const error = events.find((e) => e.kind === "error")!.message;
+        assert.match(error, /^Twitter: disconnected from http:\/\/127\.0\.0\.1:\d+ \(\/2\/tweets\/search\/stream: HTTP 401 .*; check the bearer token and that its app has access to the filtered stream\)/);
+      });
+    } finally {
+      await fake.stop();
+    }
+  });
+
   test("a missing bearer token is a clear error naming the connector, the value and the fix", async () => {
     const saved = process.env.X_BEARER_TOKEN;
     delete process.env.X_BEARER_TOKEN;
