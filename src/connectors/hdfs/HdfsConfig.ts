@@ -10,13 +10,13 @@ function positiveInt(conf: Readonly<Record<string, string>>, key: string, fallba
   const raw = conf[key];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new IllegalArgumentException(`spark.hadoop.${key} must be a positive whole number, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 1) throw new IllegalArgumentException(`HDFS: spark.hadoop.${key} must be a positive whole number, got '${raw}'; set it to 1 or more, or leave it unset for ${fallback}`);
   return n;
 }
 
 function hostPort(value: string, setting: string): string {
   const m = /^([^:/\s]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/.exec(value.trim());
-  if (!m) throw new IllegalArgumentException(`${setting} must be host:port (the NameNode's HTTP address), got '${value}'`);
+  if (!m) throw new IllegalArgumentException(`HDFS: ${setting} must be host:port (the NameNode's HTTP address, as 127.0.0.1:${DEFAULT_WEBHDFS_PORT}), got '${value}'`);
   return `${m[1]}:${m[2] ?? DEFAULT_WEBHDFS_PORT}`;
 }
 
@@ -33,7 +33,7 @@ export function webHdfsOptions(scheme: string, authority: string, conf: Readonly
   let namenode: string;
   let namenodeSetting: string;
   if (scheme === "webhdfs") {
-    if (!authority) throw new IllegalArgumentException(`webhdfs:// paths must name the NameNode's HTTP address, as webhdfs://host:${DEFAULT_WEBHDFS_PORT}/path`);
+    if (!authority) throw new IllegalArgumentException(`HDFS: webhdfs:// paths must name the NameNode's HTTP address, as webhdfs://host:${DEFAULT_WEBHDFS_PORT}/path`);
     namenode = hostPort(authority, "a webhdfs:// URL");
     namenodeSetting = `from the webhdfs://${authority} URL`;
   } else {
@@ -45,7 +45,7 @@ export function webHdfsOptions(scheme: string, authority: string, conf: Readonly
       namenode = hostPort(configured, `spark.hadoop.${key}`);
       namenodeSetting = `set by spark.hadoop.${key}`;
     } else {
-      if (!host) throw new IllegalArgumentException(`hdfs:/// paths need the NameNode's HTTP address: set spark.hadoop.${HTTP_ADDRESS_KEY} to host:port`);
+      if (!host) throw new IllegalArgumentException(`HDFS: hdfs:/// paths name no NameNode: write hdfs://host:port/path, or set spark.hadoop.${HTTP_ADDRESS_KEY} to the NameNode's HTTP host:port`);
       namenode = `${host}:${DEFAULT_WEBHDFS_PORT}`;
       namenodeSetting = `the hdfs:// host with WebHDFS's default port, as spark.hadoop.${HTTP_ADDRESS_KEY} is not set`;
     }
