@@ -107,7 +107,13 @@ export class TwitterReceiver extends Receiver<Tweet> {
     if (stale.length > 0) await this.api("/2/tweets/search/stream/rules", signal, { method: "POST", body: { delete: { ids: stale } } });
     const have = new Set(existing.map((r) => r.value));
     const add = this.settings.filters.filter((f) => !have.has(f)).map((value) => ({ value }));
-    if (add.length > 0) await this.api("/2/tweets/search/stream/rules", signal, { method: "POST", body: { add } });
+    if (add.length === 0) return;
+    // X answers 201 even when it refuses some rules; the refused ones come back under `errors`.
+    const added = (await this.api("/2/tweets/search/stream/rules", signal, { method: "POST", body: { add } })) as { errors?: { value?: string; title?: string; details?: string[] }[] };
+    for (const e of added.errors ?? []) {
+      const why = [e.title, ...(e.details ?? [])].filter(Boolean).join(": ");
+      this.reportError(`Twitter: X refused the stream rule ${JSON.stringify(e.value ?? "?")} (${why || "no reason given"}); fix or remove it in createStream's filters. The other rules stay in force`, new Error(why));
+    }
   }
 
   private async readStream(signal: AbortSignal, reconnecting: boolean, onData: () => void): Promise<void> {
@@ -160,7 +166,8 @@ export class TwitterReceiver extends Receiver<Tweet> {
       return;
     }
     if (tweet === undefined) {
-      logger().warn(`Twitter: stream message without a tweet: ${line.slice(0, 200)}`);
+      // X's own notices (`errors`, e.g. an operational disconnect) come this way, as would a tweet without an id.
+      this.reportError(`Twitter: skipped a stream message that holds no tweet with an id (${line.slice(0, 200)}); a tweet is {"data":{"id":...,"text":...}}`, new Error(line.slice(0, 200)));
       return;
     }
     onData();

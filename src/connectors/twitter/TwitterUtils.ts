@@ -27,14 +27,14 @@ export const TwitterUtils = {
       throw new IllegalArgumentException(`${op}: no bearer token (auth.bearerToken is ${auth === undefined ? "not given" : JSON.stringify(auth.bearerToken)} and X_BEARER_TOKEN is not set); pass { bearerToken } from your X developer app, or set X_BEARER_TOKEN`);
     }
     if (!Array.isArray(filters) || filters.some((f) => typeof f !== "string" || f.trim() === "")) {
-      throw new IllegalArgumentException(`${op}: filters must be non-empty rule strings, got ${JSON.stringify(filters)}`);
+      throw new IllegalArgumentException(`${op}: filters must be non-empty rule strings, got ${JSON.stringify(filters)}; pass rules such as ["#spark lang:en"], or none to keep the stream's rules as they are`);
     }
     const conf = ssc.conf;
     const apiBase = conf.get("spark.twitter.apiBase", DEFAULT_API_BASE).replace(/\/+$/, "");
     if (!/^https?:\/\/[^/\s]+/.test(apiBase)) throw new IllegalArgumentException(`${op}: spark.twitter.apiBase is "${apiBase}", not an http(s) URL; use e.g. ${DEFAULT_API_BASE}`);
     const number = (key: string, def: number): number => {
       const v = Number(conf.get(key, String(def)));
-      if (!Number.isFinite(v) || v < 0) throw new IllegalArgumentException(`${op}: ${key} must be a non-negative number, got ${conf.get(key)}`);
+      if (!Number.isFinite(v) || v < 0) throw new IllegalArgumentException(`${op}: ${key} must be a non-negative number, got '${conf.get(key)}'; set it to 0 or more, or leave it unset for ${def}`);
       return v;
     };
     const receiver = new TwitterReceiver(

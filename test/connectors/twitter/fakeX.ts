@@ -13,6 +13,8 @@ export type Scenario = { status: number } | { tweets: ScriptedTweet[]; then: "dr
 
 export class FakeX {
   rules: { id: string; value: string }[] = [];
+  /** Rule values the server refuses, as X does an invalid rule: 201 with the rule under `errors`. */
+  readonly invalidRules = new Set<string>();
   readonly ruleRequests: unknown[] = [];
   readonly streamRequests: { query: URLSearchParams; authorization: string | undefined }[] = [];
   private readonly sockets = new Set<Socket>();
@@ -76,8 +78,11 @@ export class FakeX {
     const parsed = JSON.parse(body) as { add?: { value: string }[]; delete?: { ids: string[] } };
     this.ruleRequests.push(parsed);
     if (parsed.delete) this.rules = this.rules.filter((r) => !parsed.delete!.ids.includes(r.id));
-    const added = (parsed.add ?? []).map((a) => ({ id: String(this.nextRule++), value: a.value }));
+    const refused = (parsed.add ?? []).filter((a) => this.invalidRules.has(a.value));
+    const added = (parsed.add ?? []).filter((a) => !this.invalidRules.has(a.value)).map((a) => ({ id: String(this.nextRule++), value: a.value }));
     this.rules.push(...added);
-    json(parsed.add ? 201 : 200, { data: added, meta: { sent: "2026-12-07T00:00:00.000Z", summary: parsed.add ? { created: added.length } : { deleted: parsed.delete!.ids.length } } });
+    const errors = refused.map((a) => ({ value: a.value, details: ["Reference to invalid operator 'bogus:'"], title: "UnprocessableEntity", type: "https://api.twitter.com/2/problems/invalid-rules" }));
+    const summary = parsed.add ? { created: added.length, not_created: refused.length, valid: added.length, invalid: refused.length } : { deleted: parsed.delete!.ids.length };
+    json(parsed.add ? 201 : 200, { data: added, meta: { sent: "2026-12-07T00:00:00.000Z", summary }, ...(errors.length ? { errors } : {}) });
   }
 }

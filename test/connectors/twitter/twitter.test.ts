@@ -69,6 +69,32 @@ describe("Twitter (X) against a loopback server speaking the v2 filtered stream"
     }
   });
 
+  test("a rule X refuses and a stream message with no tweet are reported naming the value and the fix; the valid rule and the tweets stay", async () => {
+    const notice = JSON.stringify({ errors: [{ title: "operational-disconnect", disconnect_type: "UpstreamOperationalDisconnect", detail: "This stream has been disconnected upstream for operational reasons.", type: "https://api.twitter.com/2/problems/operational-disconnect" }] });
+    const fake = await FakeX.start([{ tweets: [{ id: "30", text: "kept" }, { line: notice }, { line: '{"data":{"text":"no id"}}' }, { id: "31", text: "also kept" }], then: "open" }]);
+    fake.invalidRules.add("bogus:rule");
+    sc().conf.set("spark.twitter.apiBase", fake.apiBase);
+    try {
+      await withStreaming(sc(), async ({ ssc, clock }) => {
+        const events = recordReceiverEvents(ssc);
+        const stream = TwitterUtils.createStream(ssc, { bearerToken: "T" }, ["#spark", "bogus:rule"]);
+        const out = collectAll<Tweet>(stream);
+        ssc.start();
+        await waitFor(() => stream.receivedRecords >= 2 && events.filter((e) => e.kind === "error").length >= 3, "two tweets and three errors");
+        await clock.advance(1000);
+        assert.deepEqual(out.map((t) => t.text), ["kept", "also kept"]);
+        assert.deepEqual(fake.rules.map((r) => r.value), ["#spark"]);
+        const errors = events.filter((e) => e.kind === "error").map((e) => e.message);
+        assert.match(errors[0]!, /^Twitter: X refused the stream rule "bogus:rule" \(UnprocessableEntity: Reference to invalid operator 'bogus:'\); fix or remove it in createStream's filters/);
+        assert.match(errors[1]!, /^Twitter: skipped a stream message that holds no tweet with an id \(\{"errors":\[\{"title":"operational-disconnect"/);
+        assert.match(errors[2]!, /no tweet with an id \(\{"data":\{"text":"no id"\}\}\); a tweet is/);
+        assert.ok(!events.some((e) => e.kind === "stopped"));
+      });
+    } finally {
+      await fake.stop();
+    }
+  });
+
   test("an unreachable server: each failed connect is reported naming the address, and the receiver keeps trying", async () => {
     const fake = await FakeX.start([]);
     const apiBase = fake.apiBase;
@@ -116,6 +142,15 @@ describe("Twitter (X) against a loopback server speaking the v2 filtered stream"
     } finally {
       if (saved !== undefined) process.env.X_BEARER_TOKEN = saved;
     }
+  });
+
+  test("bad filters and a bad numeric setting are clear errors naming the connector, the value and the fix", async () => {
+    await withStreaming(sc(), async ({ ssc }) => {
+      assert.throws(() => TwitterUtils.createStream(ssc, { bearerToken: "t" }, ["#spark", " "]), /TwitterUtils\.createStream: filters must be non-empty rule strings, got \["#spark"," "\]; pass rules such as/);
+      ssc.sparkContext.conf.set("spark.twitter.stallTimeoutMs", "-5");
+      assert.throws(() => TwitterUtils.createStream(ssc, { bearerToken: "t" }), /TwitterUtils\.createStream: spark\.twitter\.stallTimeoutMs must be a non-negative number, got '-5'; set it to 0 or more, or leave it unset for 20000/);
+      ssc.sparkContext.conf.set("spark.twitter.stallTimeoutMs", "1000");
+    });
   });
 
   test("a bad spark.twitter.apiBase is a clear error naming the connector, the value and the fix", async () => {
