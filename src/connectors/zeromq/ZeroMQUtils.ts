@@ -23,13 +23,12 @@ export const ZeroMQUtils = {
     bytesToObjects: BytesToObjects<T>,
     storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER,
   ): ReceiverInputDStream<T> {
-    const op = "ZeroMQUtils.createStream";
-    return receiverStream(op, ssc, publisherUrl, "sub", topicBytes(op, subscribe), bytesToObjects, storageLevel);
+    return subStream("ZeroMQUtils.createStream", ssc, publisherUrl, subscribe, bytesToObjects, storageLevel);
   },
 
   /** `createStream` with each frame after the topic decoded as UTF-8 text (Bahir's createTextStream). */
-  createTextStream(ssc: StreamingContext, publisherUrl: string, subscribe: Subscribe, storageLevel?: StorageLevel): ReceiverInputDStream<string> {
-    return ZeroMQUtils.createStream(ssc, publisherUrl, subscribe, textFrames, storageLevel);
+  createTextStream(ssc: StreamingContext, publisherUrl: string, subscribe: Subscribe, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_SER): ReceiverInputDStream<string> {
+    return subStream("ZeroMQUtils.createTextStream", ssc, publisherUrl, subscribe, textFrames, storageLevel);
   },
 
   /**
@@ -48,6 +47,10 @@ export const ZeroMQUtils = {
   /** Decodes every frame as UTF-8 text. */
   textFrames,
 };
+
+function subStream<T>(op: string, ssc: StreamingContext, url: string, subscribe: Subscribe, bytesToObjects: BytesToObjects<T>, storageLevel: StorageLevel): ReceiverInputDStream<T> {
+  return receiverStream(op, ssc, url, "sub", topicBytes(op, subscribe), bytesToObjects, storageLevel);
+}
 
 function receiverStream<T>(
   op: string,
@@ -82,12 +85,14 @@ function checkUrl(op: string, url: unknown): asserts url is string {
 }
 
 function checkConverter(op: string, f: unknown): void {
-  if (typeof f !== "function") throw new IllegalArgumentException(`${op}: bytesToObjects must be a function from a message's frames to records, got ${String(f)}`);
+  if (typeof f !== "function") throw new IllegalArgumentException(`${op}: bytesToObjects must be a function from a message's frames to records, got ${String(f)}; pass e.g. ZeroMQUtils.textFrames, or (frames) => frames.map((f) => f.toString("utf8"))`);
 }
 
 function topicBytes(op: string, subscribe: Subscribe): Uint8Array[] {
   const list = typeof subscribe === "string" || subscribe instanceof Uint8Array ? [subscribe] : subscribe;
   if (!Array.isArray(list)) throw new IllegalArgumentException(`${op}: subscribe must be a topic (string or bytes) or a list of topics, got ${String(subscribe)}; use "" to subscribe to every topic`);
+  // A SUB socket with no subscription receives nothing at all: refuse it rather than wait forever.
+  if (list.length === 0) throw new IllegalArgumentException(`${op}: subscribe lists no topic, so the SUB socket would receive nothing; use "" to subscribe to every topic`);
   return list.map((t) => {
     if (typeof t === "string") return Buffer.from(t, "utf8");
     if (t instanceof Uint8Array) return t;

@@ -114,11 +114,16 @@ describe("ZeroMQ against a real peer", () => {
     });
   });
 
-  test("a malformed endpoint is a clear error naming the connector, the value and the fix", async () => {
+  test("a malformed endpoint, an empty or bad topic list, or a bytesToObjects that is no function is a clear error naming the method, the value and the fix", async () => {
     await withStreaming(sc(), async ({ ssc }) => {
-      assert.throws(() => ZeroMQUtils.createTextStream(ssc, "localhost:5555", "t"), /ZeroMQUtils\.createStream: malformed ZeroMQ endpoint "localhost:5555"; give an endpoint such as tcp:\/\/127\.0\.0\.1:5555/);
+      assert.throws(() => ZeroMQUtils.createTextStream(ssc, "localhost:5555", "t"), /ZeroMQUtils\.createTextStream: malformed ZeroMQ endpoint "localhost:5555"; give an endpoint such as tcp:\/\/127\.0\.0\.1:5555/);
       assert.throws(() => ZeroMQUtils.createPullStream(ssc, "tcp://127.0.0.1", ZeroMQUtils.textFrames), /ZeroMQUtils\.createPullStream: ZeroMQ tcp endpoint "tcp:\/\/127\.0\.0\.1" needs host:port/);
       assert.throws(() => ZeroMQUtils.createTextStream(ssc, "tcp://127.0.0.1:70000", "t"), /port 70000, outside 1-65535/);
+      const url = "tcp://127.0.0.1:5555";
+      assert.throws(() => ZeroMQUtils.createStream(ssc, url, [], ZeroMQUtils.textFrames), /ZeroMQUtils\.createStream: subscribe lists no topic, so the SUB socket would receive nothing; use "" to subscribe to every topic/);
+      assert.throws(() => ZeroMQUtils.createStream(ssc, url, [7 as unknown as string], ZeroMQUtils.textFrames), /ZeroMQUtils\.createStream: topic 7 is neither a string nor bytes; use ""/);
+      assert.throws(() => ZeroMQUtils.createStream(ssc, url, "t", "utf8" as unknown as typeof ZeroMQUtils.textFrames), /ZeroMQUtils\.createStream: bytesToObjects must be a function from a message's frames to records, got utf8; pass e\.g\. ZeroMQUtils\.textFrames/);
+      assert.throws(() => ZeroMQUtils.createPullStream(ssc, 5555 as unknown as string, ZeroMQUtils.textFrames), /ZeroMQUtils\.createPullStream: ZeroMQ endpoint must be a string, got 5555; give an endpoint such as tcp:\/\/127\.0\.0\.1:5555/);
     });
   });
 });
