@@ -128,16 +128,17 @@ export class FlumePollingReceiver extends Receiver<SparkFlumeEvent> {
         client.on("error", () => undefined);
         client.createChannel({ readable: decoder, writable: encoder } as unknown as avro.Service.Transport, { objectMode: true });
         const conn: SinkConnection = { where, socket, client };
-        const broken = (why: string, e?: unknown): void => {
+        const broken = (message: string, e?: unknown): void => {
           if (this.isStopped() || !this.connections.includes(conn)) return;
-          this.restart(`Flume: the connection to the SparkSink at ${where} ${why}; reconnecting`, e);
+          this.restart(`${message}; reconnecting`, e);
         };
         decoder.on("error", (e) => {
           socket.destroy();
-          broken("sent a malformed frame", e);
+          // The decoder's message names the peer, the bad value and what to check.
+          broken(describe(e), e);
         });
-        socket.on("error", (e) => broken("failed", e));
-        socket.on("close", () => broken("closed"));
+        socket.on("error", (e) => broken(`Flume: the connection to the SparkSink at ${where} failed`, e));
+        socket.on("close", () => broken(`Flume: the connection to the SparkSink at ${where} closed`));
         logger().info(`Flume: polling the SparkSink at ${where} for stream ${this.streamId}`);
         resolve(conn);
       });

@@ -8,6 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo } from "node:net";
 import { FlumePollingReceiver, FlumeUtils, type SparkFlumeEvent } from "../../../src/connectors/flume/index.js";
 import type { DStream, StreamingContext } from "../../../src/index.js";
 import { ChildApp, waitUntil } from "../../streaming/recovery/childApp.js";
@@ -122,6 +123,24 @@ test("an unreachable SparkSink is reported with the address and the command that
     assert.match(receivers[0]!.lastErrorMessage ?? "", new RegExp(message.source.slice(1)), "the UI's receiver table shows the last error");
   } finally {
     await ssc.stop();
+  }
+});
+
+test("a peer that is not a SparkSink is reported with the address, the bad frame and the fix", async () => {
+  // An HTTP server where the SparkSink should be: its answer is not an Avro Netty frame.
+  const http = createServer((socket) => socket.on("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")));
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", () => r()));
+  const port = (http.address() as AddressInfo).port;
+  const ssc = flumeContext();
+  const errors = receiverErrors(ssc);
+  collect(FlumeUtils.createPollingStream(ssc, [`127.0.0.1:${port}`]));
+  ssc.start();
+  try {
+    const e = await waitUntil(() => errors.find((m) => m.includes("malformed")), 20_000, "the malformed answer is reported");
+    assert.match(e, new RegExp(`Flume: malformed Avro-RPC frame from the SparkSink at 127\\.0\\.0\\.1:${port}: buffer count \\d+ .*check that the address is a Flume Avro sink or SparkSink.*; reconnecting`));
+  } finally {
+    await ssc.stop();
+    http.close();
   }
 });
 
