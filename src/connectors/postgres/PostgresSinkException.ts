@@ -44,7 +44,7 @@ export function describePgError(e: unknown, url: string, table: string, where: s
   const at = `PostgresSink (table ${table} at ${urlWithoutPassword(url)}): ${where}`;
   const state = code ? ` (${code})` : "";
   if (transientCode(code, msg)) {
-    return new PostgresSinkException(`${at}: the server is unreachable or the connection broke: ${msg}${state}. Start PostgreSQL or correct the host and port; the batch is retried`, { cause: e, transient: true });
+    return new PostgresSinkException(`${at}: the server is unreachable or the connection broke: ${msg}${state}. Start PostgreSQL (in dstream's repository: bash scripts/services.sh start postgresql) or correct the host and port; the batch fails and is retried, nothing of it is committed`, { cause: e, transient: true });
   }
   switch (code) {
     case "28P01":

@@ -19,12 +19,12 @@ export function quoteTable(name: string): string {
 /** Checks a table or column name from the options, naming the option and the fix. */
 export function checkName(what: string, name: unknown, dotted = false): string {
   if (typeof name !== "string" || name.length === 0) {
-    throw new IllegalArgumentException(`PostgresSink: ${what} must be a non-empty string, got ${String(name)}`);
+    throw new IllegalArgumentException(`${what} must be a non-empty string, got ${String(name)}`);
   }
   const parts = dotted ? name.split(".") : [name];
   if (parts.length > 2 || parts.some((p) => !PLAIN.test(p))) {
     throw new IllegalArgumentException(
-      `PostgresSink: ${what} ${JSON.stringify(name)} is not a plain SQL name; use letters, digits and _ (${dotted ? "optionally schema.table" : "one name"}), as the table was created`,
+      `${what} ${JSON.stringify(name)} is not a plain SQL name; use letters, digits and _ (${dotted ? "optionally schema.table" : "one name"}), as the table was created`,
     );
   }
   return name;
