@@ -2,9 +2,10 @@ import pg from "pg";
 import type { RDD } from "../../core/rdd/RDD.js";
 import { callSite } from "../../core/rdd/callSite.js";
 import { IllegalArgumentException } from "../../core/errors.js";
+import { logger } from "../../core/log.js";
 import type { DStream } from "../../streaming/dstream/DStream.js";
 import { Time } from "../../streaming/Time.js";
-import { describePgError } from "./PostgresSinkException.js";
+import { describePgError, PostgresSinkException, UNREACHABLE } from "./PostgresSinkException.js";
 import { createProgressTableSql, DEFAULT_PROGRESS_TABLE, latestCommittedOffsets, type StoredOffsetRange } from "./ProgressTable.js";
 import { PostgresWriteRDD, type PostgresRow, type PostgresWriteSpec, type PostgresWriteStats } from "./PostgresWriteRDD.js";
 import { probeStatement, type PostgresWriteMode } from "./rowStatements.js";
@@ -42,6 +43,12 @@ export interface PostgresSinkOptions<T> {
   /** Retries when the server is unreachable or the connection breaks (default 3), waiting 1, 2, 4 s... */
   readonly retries?: number;
   readonly retryWaitMs?: number;
+  /**
+   * For `write`: how long a batch that still finds the server away after a task's retries is
+   * run again as a whole (partitions that committed skip), holding back the later batches;
+   * default 60 000 ms. Past it the batch fails.
+   */
+  readonly batchRetryMs?: number;
 }
 
 export interface PostgresWriteResult {
@@ -57,6 +64,7 @@ const MODES: readonly PostgresWriteMode[] = ["insert", "upsert", "copy"];
 
 interface Checked<T> {
   readonly spec: Omit<PostgresWriteSpec, "time" | "partitions" | "offsets">;
+  readonly batchRetryMs: number;
   readonly toRow: ((x: T) => PostgresRow) | undefined;
   readonly offsets: OffsetRangeSource | undefined;
 }
@@ -105,9 +113,22 @@ function checkOptions<T>(op: string, o: PostgresSinkOptions<T>): Checked<T> {
       retries: count("retries", o.retries, 3, 0),
       retryWaitMs: count("retryWaitMs", o.retryWaitMs, 1000, 0),
     },
+    batchRetryMs: count("batchRetryMs", o.batchRetryMs, 60_000, 0),
     toRow: o.toRow,
     offsets: o.offsets,
   };
+}
+
+/**
+ * Whether a failed batch met a server that was away: the task's error reaches the driver
+ * wrapped in the job's failure, so its message is what is left of it.
+ */
+function isTransient(e: unknown): boolean {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    if (c instanceof PostgresSinkException) return c.transient;
+    if (c.message.includes(UNREACHABLE)) return true;
+  }
+  return false;
 }
 
 /** Runs `f` with a connection of its own, on the driver. */
@@ -168,8 +189,29 @@ export class PostgresSink {
    */
   static write<T>(stream: DStream<T>, options: PostgresSinkOptions<T>): void {
     const checked = checkOptions("PostgresSink.write", options);
+    // With offsets, a batch that failed must stay the last one committed: a later batch's
+    // offsets would make a restart from the database's offsets skip the failed batch's input.
+    let failed: number | undefined;
     stream.foreachRDD(async (rdd, time) => {
-      await writeChecked(rdd, time, checked);
+      if (failed !== undefined && checked.offsets !== undefined) {
+        throw new PostgresSinkException(
+          `PostgresSink (table ${checked.spec.table}): batch ${failed} ms failed, so batch ${time.milliseconds} ms is not written: its offsets would pass the failed batch's. Restart the application from PostgresSink.committedOffsets`,
+        );
+      }
+      const deadline = Date.now() + checked.batchRetryMs;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await writeChecked(rdd, time, checked);
+          return;
+        } catch (e) {
+          if (!isTransient(e) || Date.now() >= deadline) {
+            failed ??= time.milliseconds;
+            throw e;
+          }
+          logger().warn(`PostgresSink (table ${checked.spec.table}): batch ${time} attempt ${attempt} failed, the server is away; trying again. ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, Math.min(checked.spec.retryWaitMs * 2 ** Math.min(attempt, 5), Math.max(0, deadline - Date.now()))));
+        }
+      }
     });
   }
 

@@ -11,6 +11,9 @@ export class PostgresSinkException extends Error {
   }
 }
 
+/** The words of every error that says the server was away (the driver recognizes a task's by them). */
+export const UNREACHABLE = "the server is unreachable or the connection broke";
+
 interface PgError {
   code?: string;
   message?: string;
@@ -44,7 +47,7 @@ export function describePgError(e: unknown, url: string, table: string, where: s
   const at = `PostgresSink (table ${table} at ${urlWithoutPassword(url)}): ${where}`;
   const state = code ? ` (${code})` : "";
   if (transientCode(code, msg)) {
-    return new PostgresSinkException(`${at}: the server is unreachable or the connection broke: ${msg}${state}. Start PostgreSQL (in dstream's repository: bash scripts/services.sh start postgresql) or correct the host and port; the batch fails and is retried, nothing of it is committed`, { cause: e, transient: true });
+    return new PostgresSinkException(`${at}: ${UNREACHABLE}: ${msg}${state}. Start PostgreSQL (in dstream's repository: bash scripts/services.sh start postgresql) or correct the host and port; nothing of the batch is committed`, { cause: e, transient: true });
   }
   switch (code) {
     case "28P01":
