@@ -31,7 +31,8 @@ export interface PostgresSinkOptions<T> {
   readonly toRow?: (x: T) => PostgresRow;
   /**
    * Names this output in the progress table; keep it across restarts of the same application,
-   * change it for a new one. Defaults to the table's name.
+   * change it for a new one. Defaults to the table's name. With the batch time it keys the
+   * progress table: a new run under the same id must run on later batch times (a real clock does).
    */
   readonly queryId?: string;
   /** The progress table, created if missing; default `dstream_progress`. */

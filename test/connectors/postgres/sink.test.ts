@@ -190,6 +190,15 @@ describe("PostgresSink: bad input and a server that is down", () => {
         return true;
       });
     }
+    await assert.rejects(PostgresSink.writeBatch(sc().parallelize([[1, "a", 1]], 1), 1000, { ...base, table, connectionString: POSTGRES_URL.replace("dstream:dstream@", "dstream:wrong@") }), (e: Error) => {
+      assert.match(e.message, /password authentication failed.*Correct the user or password in connectionString/);
+      assert.doesNotMatch(e.message, /wrong/, "the password is not printed");
+      return true;
+    });
+    await assert.rejects(
+      PostgresSink.writeBatch(sc().parallelize([[1, "a", 1]], 1), 1000, { ...base, table, connectionString: POSTGRES_URL.replace(/\/dstream$/, "/no_such_db") }),
+      /database "no_such_db" does not exist.*Correct the database name in connectionString/,
+    );
     await assert.rejects(PostgresSink.writeBatch(sc().parallelize([[1, "a"]], 1), 1000, { ...base, table }), /a row has 2 values but columns lists 3 \(id, device, value\): \[1,"a"\]/);
     await assert.rejects(PostgresSink.writeBatch(sc().parallelize(["text"], 1), 1000, { ...base, table }), /neither an array of values nor an object by column name: "text". Pass toRow/);
     await assert.rejects(PostgresSink.writeBatch(sc().parallelize([{ id: 1 }], 1), 1000, { ...base, table }), /a row has no device, value/);
