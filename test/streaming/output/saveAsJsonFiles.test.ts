@@ -28,7 +28,7 @@ describe("DStream.saveAsJsonFiles", () => {
     const work = mkdtempSync(join(tmpdir(), "dstream-json-"));
     try {
       const prefix = join(work, "out", "events");
-      const batches = [
+      const batches: unknown[][] = [
         [{ id: 1, tags: ["a", "b"], note: 'quote " and\nnewline' }, null, "plain", 3.5],
         [[1, "x"], { nested: { deep: true } }],
       ];
