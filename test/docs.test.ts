@@ -1,6 +1,6 @@
 /**
- * docs/programming-guide.md, docs/migration.md and docs/connectors.md: every code block is TypeScript, and every one
- * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/hdfs`, `dstream/flume`, `dstream/zeromq`, `dstream/twitter`).
+ * docs/programming-guide.md, docs/migration.md, docs/connectors.md and docs/sinks.md: every code block is TypeScript, and every one
+ * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/hdfs`, `dstream/flume`, `dstream/zeromq`, `dstream/twitter`, `dstream/postgres`).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,12 +8,12 @@ import { fileURLToPath } from "node:url";
 import { readDocBlocks, typecheckDocBlocks } from "./helpers/docBlocks.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const docs = ["docs/programming-guide.md", "docs/migration.md", "docs/connectors.md"];
+const docs = ["docs/programming-guide.md", "docs/migration.md", "docs/connectors.md", "docs/sinks.md"];
 
 test("the guide and the migration table have only TypeScript code blocks", () => {
   for (const doc of docs) {
     const blocks = readDocBlocks(root, doc);
-    assert.ok(blocks.length >= (doc === "docs/connectors.md" ? 1 : 5), `${doc} has code blocks`);
+    assert.ok(blocks.length >= (doc === "docs/connectors.md" || doc === "docs/sinks.md" ? 1 : 5), `${doc} has code blocks`);
     for (const b of blocks) assert.equal(b.lang, "ts", `${doc}:${b.line}: a code block must be \`\`\`ts to be checked`);
   }
 });

@@ -60,6 +60,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
             "dstream/hdfs": [join(root, "src/connectors/hdfs/index.ts")],
             "dstream/zeromq": [join(root, "src/connectors/zeromq/index.ts")],
             "dstream/twitter": [join(root, "src/connectors/twitter/index.ts")],
+            "dstream/postgres": [join(root, "src/connectors/postgres/index.ts")],
           },
         },
         files,

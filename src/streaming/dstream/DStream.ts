@@ -376,4 +376,10 @@ export interface DStream<T> {
   pprint(num?: number): void;
   /** Writes each batch to the directory `prefix-<time ms>[.suffix]`. */
   saveAsTextFiles(prefix: string, suffix?: string): void;
+  /**
+   * Writes each batch as NDJSON (one `JSON.stringify` line per element) to the directory
+   * `prefix-<time ms>[.suffix]`, committed whole: written under a hidden temporary name, then
+   * renamed. A batch replayed after recovery finds its directory and leaves it as it is.
+   */
+  saveAsJsonFiles(prefix: string, suffix?: string): void;
 }

@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { RDD } from "../../../core/rdd/RDD.js";
+import { FileSystems } from "../../../core/fs/FileSystems.js";
+import { joinPath, nameOf, parentOf, qualify } from "../../../core/fs/fsPath.js";
 import { userFn } from "../../../core/rdd/api/userFunction.js";
 import { sparkString } from "../../../core/util/sparkString.js";
 import type { Time } from "../../Time.js";
@@ -56,4 +59,34 @@ export function rddToFileName(prefix: string | undefined, suffix: string | undef
 proto.saveAsTextFiles = function (this: AnyStream, prefix: string, suffix = "") {
   if (typeof prefix !== "string") throw new TypeError(`saveAsTextFiles: prefix must be a string, got ${String(prefix)}`);
   output(this, "saveAsTextFiles", (rdd, time) => rdd.saveAsTextFile(rddToFileName(prefix, suffix, time)));
+};
+
+/** An element as one line of NDJSON; shipped to executors by its source, so it refers to nothing outside. */
+const jsonLine = (x: unknown): string => {
+  if (typeof x === "bigint" || (typeof x === "object" && x !== null && Object.values(x).some((v) => typeof v === "bigint"))) {
+    throw new TypeError(`saveAsJsonFiles: ${String(x)} holds a bigint, which JSON has no form for; map it to a string or number first`);
+  }
+  const line = JSON.stringify(x);
+  if (line === undefined) throw new TypeError(`saveAsJsonFiles: ${String(x)} has no JSON form (undefined, a function or a symbol); map it to a value first`);
+  return line;
+};
+
+proto.saveAsJsonFiles = function (this: AnyStream, prefix: string, suffix = "") {
+  if (typeof prefix !== "string" || prefix.length === 0) throw new TypeError(`saveAsJsonFiles: prefix must be a non-empty string, got ${String(prefix)}`);
+  if (typeof suffix !== "string") throw new TypeError(`saveAsJsonFiles: suffix must be a string, got ${String(suffix)}`);
+  output(this, "saveAsJsonFiles", async (rdd, time) => {
+    const dir = qualify(rddToFileName(prefix, suffix, time));
+    const fs = FileSystems.get(dir, "saveAsJsonFiles");
+    // A batch run again after recovery finds its directory committed whole: writing it again would change nothing.
+    if (fs.getFileStatus(dir)) return;
+    // Hidden (a leading dot) until renamed: a reader of prefix-* never sees a batch half written.
+    // Temporaries live in one directory, so clearing a crashed attempt's lists that, not every batch.
+    const tmpRoot = joinPath(parentOf(dir), ".saveAsJsonFiles_temporary");
+    fs.mkdirs(tmpRoot, "saveAsJsonFiles");
+    const attempt = `${nameOf(dir)}-`;
+    for (const st of fs.listStatus(tmpRoot)) if (st.name.startsWith(attempt)) fs.delete(st.path, true);
+    const tmp = joinPath(tmpRoot, `${attempt}${randomUUID()}`);
+    await rdd.map(jsonLine).saveAsTextFile(tmp);
+    fs.rename(tmp, dir, false);
+  });
 };
