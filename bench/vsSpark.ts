@@ -10,7 +10,7 @@
  *     fed at a ladder of rates (BENCH_SOCKET_RATES lines/s, 12 words a line, Zipf over 6k words) by a
  *     feeder in this process. Each engine climbs the ladder until a rate is not sustainable (same
  *     rule as bench:streaming: mean processing within the interval, no backlog in the second half,
- *     the receiver takes in ≥ 90% of what is offered). Engines: dstream local[2], Spark local[2]
+ *     the receiver takes in ≥ 90% of what is offered; a rung is retried once). Engines: dstream local[2], Spark local[2]
  *     (its receiver holds one of the two task slots) and Spark local[3] (receiver plus two slots:
  *     equal cores for tasks). Also the p50/p99 total delay at the ladder's first rate.
  *   - kafka: a direct-stream word count draining BENCH_RECORDS lines (6M) from BENCH_PARTITIONS (4)
@@ -189,11 +189,17 @@ async function socketWorkload(): Promise<void> {
     if (alive.length === 0) break;
     const order = alive.map((_, j) => alive[(i + j) % alive.length]!);
     for (const e of order) {
-      const t = await socketTrial(e, rate);
-      if (i === 0) first.set(e.name, t);
-      console.log(`  ${e.name.padEnd(16)} ${String(rate).padStart(8)} lines/s  ${t.ok ? "ok  " : "FAIL"}  total delay p50 ${t.p50.toFixed(0).padStart(5)} p99 ${t.p99.toFixed(0).padStart(5)} ms${t.reason ? `  (${t.reason})` : ""}`);
-      if (t.ok) best.set(e.name, rate);
-      else alive = alive.filter((a) => a !== e);
+      // One pause (a GC, a neighbour on a shared machine) must not end an engine's climb: a rung fails only twice in a row.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const t = await socketTrial(e, rate);
+        if (i === 0 && (t.ok || attempt === 2)) first.set(e.name, t);
+        console.log(`  ${e.name.padEnd(16)} ${String(rate).padStart(8)} lines/s  ${t.ok ? "ok  " : "FAIL"}  total delay p50 ${t.p50.toFixed(0).padStart(5)} p99 ${t.p99.toFixed(0).padStart(5)} ms${t.reason ? `  (${t.reason})` : ""}`);
+        if (t.ok) {
+          best.set(e.name, rate);
+          break;
+        }
+        if (attempt === 2) alive = alive.filter((a) => a !== e);
+      }
     }
   }
   const d = best.get(engines[0]!.name)!;
