@@ -18,7 +18,7 @@ SPARK_VERSION="${SPARK_VERSION:-3.5.1}"
 HOME_DIR="$CACHE/spark-$SPARK_VERSION"
 LIBS="$HOME_DIR/libs"
 CLASSES="$HOME_DIR/classes"
-SOURCES=("$HERE"/src/*.java)
+SOURCES=("$HERE"/*.java)
 
 install() {
   local newest=""
