@@ -130,6 +130,22 @@ fetch_runtime_jars() {
   publish_dir "$libs"
 }
 
+# fetch_jars_once HOME_DIR LIBS WHAT ARTIFACT VERSION: unless LIBS is already complete, writes
+# HOME_DIR/pom.xml as dstream:ARTIFACT:VERSION with the body read from standard input, and copies
+# its runtime jars into LIBS.
+fetch_jars_once() {
+  local home="$1" libs="$2" what="$3" artifact="$4" version="$5"
+  if [[ -f "$libs/.complete" ]]; then
+    cat >/dev/null
+    return 0
+  fi
+  need_jdk_and_maven
+  mkdir -p "$home"
+  say "fetching $what from Maven Central into $libs"
+  write_pom "$home/pom.xml" "$artifact" "$version"
+  fetch_runtime_jars "$home" "$libs" "$what"
+}
+
 # wait_ready WHAT INTERVAL ALIVE_CMD -- READY_CMD...: polls READY_CMD every INTERVAL seconds until it
 # succeeds. If ALIVE_CMD fails first, WHAT exited: shows the end of $LOG_FILE, removes $PID_FILE and
 # exits 1; after $START_TIMEOUT seconds, shows the end of $LOG_FILE and exits 1.
