@@ -199,6 +199,24 @@ export class SparkContext {
     this.listenerBus.post("onExecutorAdded", { executorId, time, totalCores: 1, maxMemory: this.storageMemory });
   }
 
+  /**
+   * Waits, blocking this thread, until every executor thread has imported the modules connectors
+   * registered with `preloadOnExecutors`, for at most `dstream.executor.preloadTimeout` (10s).
+   * A streaming context does this before its first batch is scheduled, so that the first batch
+   * does not pay for loading a client library in each executor. Returns whether all finished.
+   */
+  awaitExecutorPreloads(): boolean {
+    if (executorPreloads().length === 0) return true;
+    const timeoutMs = this.conf.getTimeAsMs("dstream.executor.preloadTimeout", "10s");
+    const t0 = performance.now();
+    const deadline = t0 + timeoutMs;
+    const done = this.workers.every((w) => w.waitPreloadedSync(deadline));
+    const waited = performance.now() - t0;
+    if (!done) logger().warn(`Executors had not finished loading ${executorPreloads().join(", ")} after ${timeoutMs} ms (dstream.executor.preloadTimeout); the first batch will wait for them`);
+    else if (waited >= 1) logger().info(`Waited ${waited.toFixed(0)} ms for executors to load connector modules before the first batch`);
+    return done;
+  }
+
   private spawnWorker(storageMemory: number): WorkerExecutor {
     const id = String(this.nextExecutorId++);
     const w = new WorkerExecutor(

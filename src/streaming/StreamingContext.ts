@@ -228,6 +228,9 @@ export class StreamingContext {
           sealFunctionRegistry();
           this.plugins = streamingContextPlugins.start(this);
           const restart = this.prepareCheckpointing();
+          // Before the batch grid starts, so that loading connectors' client libraries on the
+          // executors is not charged to the first batch.
+          this.sparkContext.awaitExecutorPreloads();
           this.jobGenerator = new JobGenerator(
             this.clock,
             this.graph,

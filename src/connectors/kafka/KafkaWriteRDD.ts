@@ -2,10 +2,15 @@ import { RDD } from "../../core/rdd/RDD.js";
 import { OneToOneDependency } from "../../core/rdd/Dependency.js";
 import { TaskContext } from "../../core/scheduler/TaskContext.js";
 import type { PlanArgs, PlanBuilder } from "../../core/executor/plan.js";
+import { preloadOnExecutors } from "../../core/executor/executorPreload.js";
 import type { ProducerRecord } from "./client/KafkaProducerClient.js";
 import { KafkaProducerCache } from "./KafkaProducerCache.js";
 import type { ProducerSettings } from "./ProducerParams.js";
 import { defaultSinkRecord, toProducerRecord, type SinkRecord } from "./SinkRecord.js";
+
+// The sink's stage imports this module and the producer behind it on each executor; importing
+// them when the executor starts keeps that out of the first batch's write.
+preloadOnExecutors(import.meta.url);
 
 /** What one task of a sink wrote. */
 export interface KafkaWriteStats {

@@ -37,16 +37,19 @@ export class WorkerExecutor {
   private readonly blockRequests = new Map<number, (packed: Uint8Array | undefined) => void>();
   private nextBlockRequest = 0;
   private reloading: ((r: Array<[number, string]>) => void) | undefined;
+  private readonly preloaded: Int32Array;
 
   constructor(
     readonly id: string,
-    data: ExecutorWorkerData,
+    data: Omit<ExecutorWorkerData, "preloaded">,
     private readonly onLost: (executor: WorkerExecutor, reason: string) => void,
   ) {
     // Held until the executor is ready: a first job awaits that, and nothing else may keep the
     // process alive meanwhile. After that it is held only while tasks are outstanding.
     // The reloaded application sees the driver's arguments, as a forked cluster worker would.
-    this.worker = new Worker(bootstrap, { eval: true, argv: process.argv.slice(2), workerData: { ...data, mainUrl, tsxApi, appLoader } });
+    this.preloaded = new Int32Array(new SharedArrayBuffer(4));
+    const workerData: ExecutorWorkerData = { ...data, preloaded: this.preloaded };
+    this.worker = new Worker(bootstrap, { eval: true, argv: process.argv.slice(2), workerData: { ...workerData, mainUrl, tsxApi, appLoader } });
     let resolveReady!: (r: Array<[number, string]>) => void;
     this.ready = new Promise((r) => (resolveReady = r));
     this.worker.on("message", (msg: WorkerToDriver) => {
@@ -98,6 +101,21 @@ export class WorkerExecutor {
     };
     this.worker.on("error", (e) => lost(e.stack ?? e.message));
     this.worker.on("exit", (code) => lost(`worker thread exited with code ${code}`));
+  }
+
+  /**
+   * Blocks this thread until the executor has imported its preloads, or until `deadline`
+   * (performance.now() time); true if it has. The executor's thread does the work, so blocking
+   * the driver's costs nothing but the wait.
+   */
+  waitPreloadedSync(deadline: number): boolean {
+    const flag = this.preloaded;
+    while (this.alive && Atomics.load(flag, 0) === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(flag, 0, 0, left);
+    }
+    return true;
   }
 
   run(msg: Extract<DriverToWorker, { type: "task" }>): Promise<TaskResult> {

@@ -177,7 +177,10 @@ function reloadEntry(): Promise<Array<[number, string]>> {
 async function start(): Promise<void> {
   post({ type: "ready", registry: data.reloadAtStart ? await reloadEntry() : [] });
   // Not awaited: a task that needs one of these modules awaits the same import.
-  for (const m of data.preload) import(m).catch(() => undefined);
+  void Promise.allSettled(data.preload.map((m) => import(m))).then(() => {
+    Atomics.store(data.preloaded, 0, 1);
+    Atomics.notify(data.preloaded, 0);
+  });
 }
 
 start().catch((e: unknown) => {

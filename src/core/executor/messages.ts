@@ -65,4 +65,9 @@ export interface ExecutorWorkerData {
   entryReadyTimeoutMs: number;
   /** Modules imported right after the executor is ready (see `preloadOnExecutors`). */
   preload: string[];
+  /**
+   * One Int32 over shared memory, set to 1 once the preloads have settled, so that the driver can
+   * wait for them synchronously (`StreamingContext.start` does).
+   */
+  preloaded: Int32Array;
 }
