@@ -24,6 +24,8 @@ export interface StreamCheckpointRecord {
   writing: string[];
   /** Input streams: their own checkpoint data, for the stream and per remembered batch. */
   input?: { stream?: CheckpointJson; batches: Array<[number, CheckpointJson]> };
+  /** A stream's driver-side state (an event-time watermark). */
+  state?: CheckpointJson;
 }
 
 /** One metadata checkpoint: everything but the data needed to resume the application. */
