@@ -82,6 +82,7 @@ const schema = z.object({
       rdds: z.array(z.object({ time: z.number(), dir: z.string(), partitions: z.number().int().nonnegative(), hashPartitions: z.number().int().positive().optional() })),
       writing: z.array(z.string()),
       input: z.object({ stream: z.json().optional(), batches: z.array(z.tuple([z.number(), z.json()])) }).optional(),
+      state: z.json().optional(),
     }),
   ),
 });
