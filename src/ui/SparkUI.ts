@@ -4,6 +4,7 @@ import { logger } from "../core/log.js";
 import type { StreamingContext } from "../streaming/StreamingContext.js";
 import { runningJob } from "../streaming/scheduler/JobScheduler.js";
 import { stateStreams, type StateStreamInfo } from "../streaming/stateStreams.js";
+import { eventTimeStatus } from "../streaming/eventtime/eventTimeStatus.js";
 import { AppStatusStore, type AppChange } from "./status/AppStatusStore.js";
 import { StreamingStatusStore, type StreamingChange } from "./status/StreamingStatusStore.js";
 import { ExecutorStatusStore } from "./status/ExecutorStatusStore.js";
@@ -28,6 +29,8 @@ export interface StreamingTab {
   stopped: boolean;
   /** The stateful streams and their latest state RDDs, for the state-size metrics. */
   states(): StateStreamInfo[];
+  /** The event-time streams' watermarks and the windows' late-record counts. */
+  eventTime(): ReturnType<typeof eventTimeStatus>;
 }
 
 /**
@@ -138,7 +141,7 @@ export class SparkUI {
       this.settings.retainedBatches,
       (c) => this.streamingChanged(store, c),
     );
-    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc) };
+    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc), eventTime: () => eventTimeStatus(ssc) };
     this.streamingTab = tab;
     ssc.addStreamingListener(store.listener);
     // A job started inside a streaming output operation belongs to that batch (Spark passes this
