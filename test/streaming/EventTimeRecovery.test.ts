@@ -8,31 +8,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputDStream, ManualClock, Milliseconds, Minutes, Seconds, StreamingContext, type RDD, type Time } from "../../src/index.js";
+import { ManualClock, Milliseconds, Minutes, Seconds, StreamingContext, type Time } from "../../src/index.js";
 import { stopAll } from "./recovery/inProcessApp.js";
 
-const BASE = Date.UTC(2026, 0, 1, 12, 0);
-type Event = [user: string, time: number];
-
-/** Batch i's events, from the batch time alone (a replayable source): one per user a minute apart, and two outliers. */
-export function eventsOf(i: number): Event[] {
-  const out: Event[] = [
-    ["a", BASE + i * 60_000],
-    ["b", BASE + i * 60_000 - 90_000],
-  ];
-  // Ahead of the rest: the watermark jumps to 12:07 after batch 3, and b's records stay late until batch 8.
-  if (i === 3) out.push(["c", BASE + 10 * 60_000]);
-  return out;
-}
-
-class EventsByBatch extends InputDStream<Event> {
-  start(): void {}
-  stop(): void {}
-  compute(t: Time): RDD<Event> {
-    const i = (t.milliseconds - this.zeroTime!.milliseconds) / this.slideDuration.milliseconds;
-    return this.context.sparkContext.parallelize(eventsOf(i), 1);
-  }
-}
+import { BASE, EventsByBatch, type Event } from "../fixtures/eventTimeEvents.js";
 
 type Out = Map<number, { windows: string[]; late: Event[] }>;
 
