@@ -23,6 +23,13 @@ import type { UiSnapshot, StreamingSnapshot, UiBatchRow } from "./sse/snapshot.j
 
 const uis = new WeakMap<SparkContext, SparkUI>();
 
+function eventTimeSnapshot(tab: StreamingTab): StreamingSnapshot["eventTime"] {
+  if (tab.stopped) return undefined;
+  const { streams, windows } = tab.eventTime();
+  if (streams.length === 0 && windows.length === 0) return undefined;
+  return { streams: streams.map((e) => ({ name: e.name, watermark: e.watermark ?? null, deadLetters: e.deadLetters })), windows };
+}
+
 /** The streaming part of the UI: the store of one StreamingContext, kept after it stops for inspection. */
 export interface StreamingTab {
   store: StreamingStatusStore;
@@ -216,6 +223,7 @@ export class SparkUI {
       streams: s.inputStreams.map((x) => ({ id: x.id, name: s.streamName(x.id) })),
       receivers: s.receiverInfos().map((r) => receiverJson(s, r.streamId)),
       batches: s.retainedBatches().map((b) => batchRow(s, b.batchTime)),
+      eventTime: eventTimeSnapshot(tab),
     };
   }
 

@@ -1,4 +1,4 @@
-/** /metrics shows each event-time stream's watermark and its lag, and the late and dead-letter counts. */
+/** /metrics and the Streaming page show each event-time stream's watermark and its lag, and the late and dead-letter counts. */
 import { test } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +46,14 @@ test("/metrics: watermark, watermark lag, late records and dead letters per even
     assert.equal(one("dstream_streaming_late_records_total").value, 1);
     assert.match(one("dstream_streaming_late_records_total").labels.stream!, /^windowByEventTime at /);
     assert.equal(one("dstream_streaming_dead_letter_records_total").value, 1);
+
+    const page = await (await fetch(`${url}/streaming/`)).text();
+    const card = /<section class="card" id="event-time-card">([\s\S]*?)<\/section>/.exec(page)?.[1];
+    assert.ok(card, "the Streaming page has an Event Time card");
+    const local = new Date(BASE + 25 * 60_000);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    assert.match(card, new RegExp(`<td>withEventTime at [^<]*eventTimeMetrics\\.test\\.ts:\\d+[^<]*</td><td class="watermark">${local.getFullYear()}/${pad(local.getMonth() + 1)}/${pad(local.getDate())} ${pad(local.getHours())}:${pad(local.getMinutes())}:00</td><td class="watermark-lag">[^<]+</td><td>1</td>`));
+    assert.match(card, /<td>windowByEventTime at [^<]*<\/td><td class="late-records">1<\/td>/);
   } finally {
     await ssc.stop();
     rmSync(dir, { recursive: true, force: true });
