@@ -91,18 +91,26 @@ for (const master of MASTERS) {
     async function appendWindows(batches: Word[][]) {
       return h.withContext(async ({ ssc, clock }) => {
         const timed = new TestInputStream<Word>(ssc, batches).withEventTime(([, t]) => t, { maxOutOfOrderness: Minutes(10) });
-        const counts = timed.windowByEventTime(Minutes(10), Minutes(5)).count();
+        const windows = timed.windowByEventTime(Minutes(10), Minutes(5));
+        const counts = windows.count();
         const all: Row[] = [];
         counts.foreachRDD(async (rdd) => {
           all.push(...rows(await rdd.collect()));
         });
+        // Update mode's latest value of each window, for the windows append mode closed.
+        const latest = new Map<string, Row>();
+        windows.count({ outputMode: "update" }).foreachRDD(async (rdd) => {
+          for (const r of rows(await rdd.collect())) latest.set(`${r[0]} ${r[1]}`, r);
+        });
         ssc.start();
         await clock.advance(batches.length * 1000);
-        return { windows: sortBatch(all), late: counts.lateRecordCount() };
+        const closed = new Set(all.map((r) => `${r[0]} ${r[1]}`));
+        const updated = sortBatch([...latest].filter(([k]) => closed.has(k)).map(([, r]) => r));
+        return { windows: sortBatch(all), updated, late: counts.lateRecordCount() };
       });
     }
 
-    test("the same input in 1 batch, 10 batches or a random split gives the same append-mode windows", async () => {
+    test("the same input in 1 batch, 10 batches or a random split gives the same append-mode windows, and update mode ends there too", async () => {
       const random = lcg(7);
       const words = ["a", "b", "c", "d"];
       // Out of order by up to 5 minutes, under the 10-minute delay: no record is late in any batching.
@@ -128,6 +136,8 @@ for (const master of MASTERS) {
       assert.deepEqual(ten.windows, one.windows);
       assert.deepEqual(rand.windows, one.windows);
       assert.deepEqual([one.late, ten.late, rand.late], [0, 0, 0]);
+      // Update mode ends where append mode does, in every batching.
+      for (const run of [one, ten, rand]) assert.deepEqual(run.updated, one.windows);
     });
 
     test("session windows merge when a record bridges them and stay apart past the gap", async () => {
