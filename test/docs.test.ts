@@ -1,5 +1,5 @@
 /**
- * docs/programming-guide.md, docs/migration.md, docs/connectors.md and docs/sinks.md: every code block is TypeScript, and every one
+ * docs/programming-guide.md, docs/migration.md, docs/connectors.md, docs/sinks.md and docs/event-time.md: every code block is TypeScript, and every one
  * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/hdfs`, `dstream/flume`, `dstream/zeromq`, `dstream/twitter`, `dstream/postgres`).
  */
 import { test } from "node:test";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { readDocBlocks, typecheckDocBlocks } from "./helpers/docBlocks.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const docs = ["docs/programming-guide.md", "docs/migration.md", "docs/connectors.md", "docs/sinks.md"];
+const docs = ["docs/programming-guide.md", "docs/migration.md", "docs/connectors.md", "docs/sinks.md", "docs/event-time.md"];
 
 test("the guide and the migration table have only TypeScript code blocks", () => {
   for (const doc of docs) {

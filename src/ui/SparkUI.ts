@@ -4,6 +4,7 @@ import { logger } from "../core/log.js";
 import type { StreamingContext } from "../streaming/StreamingContext.js";
 import { runningJob } from "../streaming/scheduler/JobScheduler.js";
 import { stateStreams, type StateStreamInfo } from "../streaming/stateStreams.js";
+import { eventTimeStatus } from "../streaming/eventtime/eventTimeStatus.js";
 import { AppStatusStore, type AppChange } from "./status/AppStatusStore.js";
 import { StreamingStatusStore, type StreamingChange } from "./status/StreamingStatusStore.js";
 import { ExecutorStatusStore } from "./status/ExecutorStatusStore.js";
@@ -22,12 +23,21 @@ import type { UiSnapshot, StreamingSnapshot, UiBatchRow } from "./sse/snapshot.j
 
 const uis = new WeakMap<SparkContext, SparkUI>();
 
+function eventTimeSnapshot(tab: StreamingTab): StreamingSnapshot["eventTime"] {
+  if (tab.stopped) return undefined;
+  const { streams, windows } = tab.eventTime();
+  if (streams.length === 0 && windows.length === 0) return undefined;
+  return { streams: streams.map((e) => ({ name: e.name, watermark: e.watermark ?? null, deadLetters: e.deadLetters })), windows };
+}
+
 /** The streaming part of the UI: the store of one StreamingContext, kept after it stops for inspection. */
 export interface StreamingTab {
   store: StreamingStatusStore;
   stopped: boolean;
   /** The stateful streams and their latest state RDDs, for the state-size metrics. */
   states(): StateStreamInfo[];
+  /** The event-time streams' watermarks and the windows' late-record counts. */
+  eventTime(): ReturnType<typeof eventTimeStatus>;
 }
 
 /**
@@ -138,7 +148,7 @@ export class SparkUI {
       this.settings.retainedBatches,
       (c) => this.streamingChanged(store, c),
     );
-    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc) };
+    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc), eventTime: () => eventTimeStatus(ssc) };
     this.streamingTab = tab;
     ssc.addStreamingListener(store.listener);
     // A job started inside a streaming output operation belongs to that batch (Spark passes this
@@ -213,6 +223,7 @@ export class SparkUI {
       streams: s.inputStreams.map((x) => ({ id: x.id, name: s.streamName(x.id) })),
       receivers: s.receiverInfos().map((r) => receiverJson(s, r.streamId)),
       batches: s.retainedBatches().map((b) => batchRow(s, b.batchTime)),
+      eventTime: eventTimeSnapshot(tab),
     };
   }
 

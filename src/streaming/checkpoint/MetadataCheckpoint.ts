@@ -24,6 +24,8 @@ export interface StreamCheckpointRecord {
   writing: string[];
   /** Input streams: their own checkpoint data, for the stream and per remembered batch. */
   input?: { stream?: CheckpointJson; batches: Array<[number, CheckpointJson]> };
+  /** A stream's driver-side state (an event-time watermark). */
+  state?: CheckpointJson;
 }
 
 /** One metadata checkpoint: everything but the data needed to resume the application. */
@@ -80,6 +82,7 @@ const schema = z.object({
       rdds: z.array(z.object({ time: z.number(), dir: z.string(), partitions: z.number().int().nonnegative(), hashPartitions: z.number().int().positive().optional() })),
       writing: z.array(z.string()),
       input: z.object({ stream: z.json().optional(), batches: z.array(z.tuple([z.number(), z.json()])) }).optional(),
+      state: z.json().optional(),
     }),
   ),
 });

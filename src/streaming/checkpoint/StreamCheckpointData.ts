@@ -36,6 +36,8 @@ export function captureStreams(streams: ReadonlyArray<DStream<unknown>>, root: s
     }
     const record: StreamCheckpointRecord = { rdds, writing };
     if (s instanceof InputDStream) record.input = captureInput(s as InputDStream<unknown>);
+    const state = s.checkpointState();
+    if (state !== undefined) record.state = state;
     return record;
   });
 }
@@ -127,6 +129,7 @@ export function restoreStreams(streams: ReadonlyArray<DStream<unknown>>, records
       s.generatedRDDs.set(ref.time, rdd);
       logger().info(`Restored checkpointed RDD of ${s} for time ${ref.time} ms from ${ref.dir}`);
     }
+    if (r.state !== undefined) s.restoreState(r.state);
     if (r.input !== undefined && s instanceof InputDStream) {
       const input = s as InputDStream<unknown>;
       if (r.input.stream !== undefined) input.restoreStreamData(r.input.stream);

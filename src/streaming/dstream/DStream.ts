@@ -14,6 +14,8 @@ import type { Partitioner } from "../../core/partitioner/Partitioner.js";
 import type { StateSpec } from "../state/StateSpec.js";
 import type { MapWithStateDStream } from "./MapWithStateDStream.js";
 import type { UpdateStateOptions } from "./api/stateOperations.js";
+import type { CheckpointJson } from "../checkpoint/CheckpointJson.js";
+import type { EventTimeDStream, EventTimeOptions } from "../eventtime/EventTimeDStream.js";
 
 /**
  * A discretized stream: a sequence of RDDs, one per slide interval, each generated from the
@@ -242,6 +244,17 @@ export abstract class DStream<T> {
     return out;
   }
 
+  /**
+   * @internal Driver-side state a stream keeps besides its RDDs (an event-time watermark), saved
+   * with each metadata checkpoint; undefined for streams without any.
+   */
+  checkpointState(): CheckpointJson | undefined {
+    return undefined;
+  }
+
+  /** @internal Takes back what `checkpointState` saved, before the first batch after a restart. */
+  restoreState(_state: CheckpointJson): void {}
+
   /** @internal Registers this stream as an output, so its jobs run every batch. */
   register(): this {
     this.ssc.graph.addOutputStream(this as DStream<unknown>);
@@ -368,6 +381,9 @@ export interface DStream<T> {
     initialRDD?: RDD<[K, S]>,
   ): DStream<[K, S]>;
   mapWithState<K, V, S, E>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, E>): MapWithStateDStream<K, V, S, E>;
+  // ---- event time
+  /** Tags records with their event time (epoch ms) and keeps a watermark; event-time windows are defined on the result. */
+  withEventTime(eventTime: (record: T) => number, options?: EventTimeOptions): EventTimeDStream<T>;
   // ---- output operations
   /** Runs `foreachFunc` on the driver once per batch; an async function is awaited before the next job. */
   foreachRDD(foreachFunc: (rdd: RDD<T>, time: Time) => Output): void;

@@ -1,45 +1,24 @@
 import type { RDD } from "../../core/rdd/RDD.js";
 import type { Partitioner } from "../../core/partitioner/Partitioner.js";
 import { HashPartitioner } from "../../core/partitioner/HashPartitioner.js";
-import { StorageLevel } from "../../core/storage/StorageLevel.js";
-import type { Duration } from "../Duration.js";
 import type { Time } from "../Time.js";
-import { DStream } from "./DStream.js";
+import type { DStream } from "./DStream.js";
+import { KeyedStateDStream } from "./KeyedStateDStream.js";
 import type { StateSpec } from "../state/StateSpec.js";
 import { DELTA_CHAIN_LENGTH_THRESHOLD } from "../state/StateMap.js";
 import type { MapWithStateRecord } from "../state/MapWithStateRecord.js";
 import { MapWithStateRDD } from "../rdd/MapWithStateRDD.js";
 
-/** Spark's default checkpoint interval for mapWithState: ten batches. */
-const DEFAULT_CHECKPOINT_DURATION_MULTIPLIER = 10;
-
 /** The state stream behind mapWithState: one MapWithStateRecord per partition per batch, persisted and checkpointed. */
-export class InternalMapWithStateDStream<K, V, S, E> extends DStream<MapWithStateRecord<K, S, E>> {
+export class InternalMapWithStateDStream<K, V, S, E> extends KeyedStateDStream<MapWithStateRecord<K, S, E>> {
   readonly partitioner: Partitioner;
 
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly spec: StateSpec<K, V, S, E>,
   ) {
-    super(parent.context);
+    super(parent as DStream<unknown>);
     this.partitioner = spec.getPartitioner() ?? new HashPartitioner(parent.context.sparkContext.defaultParallelism);
-    super.persist(StorageLevel.MEMORY_ONLY);
-  }
-
-  override get mustCheckpoint(): boolean {
-    return true;
-  }
-
-  protected override defaultCheckpointDuration(): Duration {
-    return this.slideDuration.times(DEFAULT_CHECKPOINT_DURATION_MULTIPLIER);
-  }
-
-  get slideDuration(): Duration {
-    return this.parent.slideDuration;
-  }
-
-  get dependencies(): ReadonlyArray<DStream<unknown>> {
-    return [this.parent as DStream<unknown>];
   }
 
   compute(validTime: Time): RDD<MapWithStateRecord<K, S, E>> {

@@ -115,6 +115,16 @@ export function prometheusText(ui: SparkUI): string {
   for (const { stream, blocks } of stateBlocks) out.sample("dstream_streaming_state_bytes", blocks.reduce((n, b) => n + b.memSize + b.diskSize, 0), { stream });
   out.family("dstream_streaming_state_partitions", "gauge", "Cached partitions of each stateful stream's latest state.");
   for (const { stream, blocks } of stateBlocks) out.sample("dstream_streaming_state_partitions", blocks.length, { stream });
+  const eventTime = tab.eventTime();
+  const now = Date.now();
+  out.family("dstream_streaming_watermark_seconds", "gauge", "Each event-time stream's watermark, in seconds since the epoch (absent before its first event time).");
+  for (const e of eventTime.streams) if (e.watermark !== undefined) out.sample("dstream_streaming_watermark_seconds", e.watermark / 1000, { stream: e.name });
+  out.family("dstream_streaming_watermark_lag_seconds", "gauge", "How far each event-time stream's watermark is behind the wall clock.");
+  for (const e of eventTime.streams) if (e.watermark !== undefined) out.sample("dstream_streaming_watermark_lag_seconds", (now - e.watermark) / 1000, { stream: e.name });
+  out.family("dstream_streaming_dead_letter_records_total", "counter", "Records whose event time could not be read, sent to deadLetters().");
+  for (const e of eventTime.streams) out.sample("dstream_streaming_dead_letter_records_total", e.deadLetters, { stream: e.name });
+  out.family("dstream_streaming_late_records_total", "counter", "Records too late for every event-time window they fall in, sent to lateRecords().");
+  for (const w of eventTime.windows) out.sample("dstream_streaming_late_records_total", w.lateRecords, { stream: w.name });
   const receivers = s.receiverInfos();
   out.family("dstream_streaming_receiver_active", "gauge", "1 for each receiver that is running, 0 for one that stopped.");
   for (const r of receivers) out.sample("dstream_streaming_receiver_active", r.active ? 1 : 0, { stream_id: r.streamId, stream_name: r.name });

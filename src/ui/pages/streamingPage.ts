@@ -127,6 +127,7 @@ ${statRow("total-delay", html`<strong title="Total time taken to handle a batch"
 <section class="card"${receivers.length > 0 ? "" : raw(" hidden")} id="receivers-card"><h3>Receivers (<span id="receivers-count">${receivers.length}</span>)</h3>
 <table class="table" id="receivers-table"><thead><tr><th>Receiver</th><th>Status</th><th>Executor / Host</th><th>Avg Rate</th><th>Last Error Time</th><th>Last Error</th></tr></thead><tbody>${receiverRows(receivers)}</tbody></table>
 </section>
+${eventTimeCard(s, now)}
 <section class="card"><h3>Active Batches (<span id="active-count">${active.length}</span>)</h3>
 <table class="table batches" id="active-batches"><thead><tr><th>Batch Time</th><th>Records</th><th>Scheduling Delay</th><th>Processing Time</th><th>Output Ops: Succeeded/Total</th><th>Status</th></tr></thead><tbody>${activeRows(active, duration)}</tbody></table>
 </section>
@@ -135,6 +136,20 @@ ${statRow("total-delay", html`<strong title="Total time taken to handle a batch"
 <div class="table-footer"><button type="button" id="show-all-batches" class="link-button"${completed.length > PAGE_ROWS ? "" : raw(" hidden")}>Show all ${completed.length}</button></div>
 </section>
 ${embedded(s)}`;
+}
+
+/** Each event-time stream's watermark and how far it is behind now, and each window aggregation's late records (rendered with the page, not live). */
+function eventTimeCard(s: StreamingSnapshot | null, now: number): Html {
+  const e = s?.eventTime;
+  if (!e) return html``;
+  const streamRows = e.streams.map(
+    (x) => html`<tr><td>${x.name}</td><td class="watermark">${x.watermark === null ? "-" : formatDate(x.watermark)}</td><td class="watermark-lag">${x.watermark === null ? "-" : formatDuration(now - x.watermark)}</td><td>${formatNumber(x.deadLetters)}</td></tr>`,
+  );
+  const windowRows = e.windows.map((w) => html`<tr><td>${w.name}</td><td class="late-records">${formatNumber(w.lateRecords)}</td></tr>`);
+  return html`<section class="card" id="event-time-card"><h3>Event Time</h3>
+<table class="table" id="watermarks-table"><thead><tr><th>Stream</th><th>Watermark</th><th>Behind Now</th><th>Dead Letters</th></tr></thead><tbody>${streamRows}</tbody></table>
+<table class="table" id="late-records-table"><thead><tr><th>Windows</th><th>Late Records</th></tr></thead><tbody>${windowRows}</tbody></table>
+</section>`;
 }
 
 export const streamingHead = html`<link rel="stylesheet" href="/static/vendor/uPlot.min.css">`;

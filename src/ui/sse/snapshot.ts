@@ -16,6 +16,11 @@ export interface StreamingSnapshot {
   receivers: StreamingReceiverInfo[];
   /** Oldest first. */
   batches: UiBatchRow[];
+  /** Event-time streams' watermarks and the late records of their windows; absent without any. */
+  eventTime?: {
+    streams: Array<{ name: string; watermark: number | null; deadLetters: number }>;
+    windows: Array<{ name: string; lateRecords: number }>;
+  };
 }
 
 /**

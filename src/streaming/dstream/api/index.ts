@@ -4,3 +4,4 @@ import "./pairFunctions.js";
 import "./windowOperations.js";
 import "./stateOperations.js";
 import "./outputOperations.js";
+import "./eventTimeOperations.js";
