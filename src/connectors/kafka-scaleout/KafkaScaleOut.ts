@@ -51,6 +51,16 @@ export interface ScaleOutReport {
   readonly createdGrid: boolean;
 }
 
+/** A batch this copy committed: its time, its group generation and tasks, and the input offset ranges it read. */
+export interface CommittedBatch {
+  readonly time: number;
+  readonly generationId: number;
+  readonly tasks: readonly number[];
+  readonly inputRanges: ReadonlyArray<{ topic: string; partition: number; fromOffset: number; untilOffset: number }>;
+  /** Records written in its transaction: output, repartition records and markers, progress. */
+  readonly records: number;
+}
+
 export type ScaleOutSerializer<T> = (element: T, time: Time) => SinkRecord;
 
 /** A batch's pieces, gathered by its output operations and committed together by the last. */
@@ -109,6 +119,9 @@ export class KafkaScaleOut {
   private settledGeneration = -1;
   private committedTasks: readonly number[] | undefined;
   private readonly assignedListeners: Array<(state: MembershipState) => void> = [];
+  private readonly committedListeners: Array<(batch: CommittedBatch) => void> = [];
+  /** Per batch in flight: resolved once its transaction has committed or been given up. */
+  private readonly settled = new Map<number, { done: Promise<void>; resolve: () => void }>();
   committedBatches = 0;
   abortedBatches = 0;
 
@@ -141,6 +154,7 @@ export class KafkaScaleOut {
       admin: () => this.admin,
       membershipFor: (time) => this.membershipFor(time),
       startingOffset: (tps) => this.startingOffsets(tps),
+      previousBatchSettled: (time) => this.settled.get(time.milliseconds - this.ssc.batchDuration.milliseconds)?.done ?? Promise.resolve(),
     };
   }
 
@@ -246,6 +260,9 @@ export class KafkaScaleOut {
         return s;
       });
       this.generations.set(time.milliseconds, p);
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.settled.set(time.milliseconds, { done, resolve });
       // The batch's epoch is fixed with its assignment: a failure after this invalidates it.
       this.batch(time);
     }
@@ -400,6 +417,11 @@ export class KafkaScaleOut {
     this.assignedListeners.push(listener);
   }
 
+  /** Called after each batch's transaction commits, with what it read. */
+  onBatchCommitted(listener: (batch: CommittedBatch) => void): void {
+    this.committedListeners.push(listener);
+  }
+
   /** The agreed zero time of the batch grid (after start()). */
   get zeroTime(): number {
     if (!this.grid) throw new KafkaException(`KafkaScaleOut '${this.applicationId}': the batch grid is agreed in start()`);
@@ -420,6 +442,16 @@ export class KafkaScaleOut {
   }
 
   private async commitBatch(time: Time): Promise<void> {
+    try {
+      await this.commitBatchOnce(time);
+    } finally {
+      this.settled.get(time.milliseconds)?.resolve();
+      // The next batch's reducers have read it by the time the one after it begins.
+      this.settled.delete(time.milliseconds - this.ssc.batchDuration.milliseconds);
+    }
+  }
+
+  private async commitBatchOnce(time: Time): Promise<void> {
     const t = time.milliseconds;
     const b = this.pending.get(t);
     const state = await this.generations.get(t);
@@ -460,6 +492,8 @@ export class KafkaScaleOut {
       await producer.commitTransaction();
       this.committedBatches++;
       this.committedTasks = state.tasks;
+      const batch: CommittedBatch = { time: t, generationId: state.generationId, tasks: state.tasks, inputRanges: this.inputs.flatMap((s) => s.offsetRangesFor(time).map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset }))), records: records.length };
+      for (const l of this.committedListeners) l(batch);
       logger().debug(`KafkaScaleOut '${this.applicationId}' copy '${this.instanceId}': batch ${time}: committed ${records.length} records, generation ${state.generationId}`);
     } catch (e) {
       this.reset(time, e);

@@ -129,11 +129,11 @@ export class RepartitionInputDStream<K, V> extends InputDStream<[K, V]> {
 
   /**
    * The batch time up to which every upstream task has marked its end. This copy's own tasks
-   * count as done: what they wrote in earlier batches is committed (or was aborted, and is
-   * read again and written in this batch), and this batch's transaction carries their markers.
-   * Waiting for them would wait for this very batch. (Tasks just taken over are safe too: the
-   * copy's membership waits, after each rebalance, until the group's offsets are stable, so no
-   * earlier owner's transaction can still commit.)
+   * count as done: `prepareBatch` first waits for the previous batch's transaction, so what
+   * they wrote in earlier batches is committed (or was aborted, and is read again and written
+   * with a later batch time). Waiting for their markers instead would wait forever for a task
+   * just taken over, whose previous owner died before marking. (No earlier owner's transaction
+   * can still commit: after each rebalance the copy waits until the group's offsets are stable.)
    */
   private complete(part: ReducerPartition, own: ReadonlySet<number>): number {
     let low = Number.POSITIVE_INFINITY;
@@ -147,6 +147,8 @@ export class RepartitionInputDStream<K, V> extends InputDStream<[K, V]> {
     // Held for the whole call, as in ScaleOutInputDStream: a reset replaces the map.
     const parts = this.parts;
     const state: MembershipState = await this.runtime.membershipFor(validTime);
+    // Batch t − 1 may still be running; its own records become readable only when it commits.
+    await this.runtime.previousBatchSettled(validTime);
     for (const r of [...parts.keys()]) if (!state.tasks.includes(r)) parts.delete(r);
     await this.restore(parts, state.tasks);
     const own = new Set(state.tasks);

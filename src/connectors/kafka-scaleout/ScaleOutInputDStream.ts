@@ -18,6 +18,8 @@ export interface ScaleOutRuntime {
   readonly membershipFor: (time: Time) => Promise<MembershipState>;
   /** Where a partition this copy has just been given starts: the group's committed offset, else auto.offset.reset. */
   readonly startingOffset: (tps: ReadonlyArray<{ topic: string; partition: number }>) => Promise<TopicPartitionOffset[]>;
+  /** Resolves once the batch before `time` has committed its transaction, or given up. */
+  readonly previousBatchSettled: (time: Time) => Promise<void>;
 }
 
 const key = (topic: string, partition: number): string => `${topic}-${partition}`;

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { KafkaClients } from "../../../src/connectors/kafka/index.js";
-import type { MembershipState, ScaleOutReport } from "../../../src/connectors/kafka-scaleout/index.js";
+import type { CommittedBatch, MembershipState, ScaleOutReport } from "../../../src/connectors/kafka-scaleout/index.js";
 import { BOOTSTRAP } from "../kafka/broker.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -14,6 +14,7 @@ export interface Copy {
   readonly instance: string;
   readonly report: Promise<ScaleOutReport>;
   readonly assignments: MembershipState[];
+  readonly committed: CommittedBatch[];
   readonly ended: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   output(): string;
   kill(signal?: NodeJS.Signals): void;
@@ -39,6 +40,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
   let out = "";
   let pending = "";
   const assignments: MembershipState[] = [];
+  const committed: CommittedBatch[] = [];
   const watchers: Array<() => void> = [];
   let resolveReport!: (r: ScaleOutReport) => void;
   let rejectReport!: (e: Error) => void;
@@ -59,6 +61,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
     pending = lines.pop()!;
     for (const line of lines) {
       if (line.startsWith("REPORT ")) resolveReport(JSON.parse(line.slice(7)) as ScaleOutReport);
+      if (line.startsWith("COMMITTED ")) committed.push(JSON.parse(line.slice(10)) as CommittedBatch);
       if (line.startsWith("ASSIGNED ")) {
         assignments.push(JSON.parse(line.slice(9)) as MembershipState);
         for (const w of [...watchers]) w();
@@ -71,6 +74,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
     instance: a.instance,
     report,
     assignments,
+    committed,
     ended,
     output: () => out,
     kill: (signal = "SIGKILL") => void child.kill(signal),
