@@ -117,6 +117,7 @@ export class KafkaScaleOut {
   private readonly generations = new Map<number, Promise<MembershipState>>();
   private started = false;
   private settledGeneration = -1;
+  private readonly marks = new Map<number, number>();
   private committedTasks: readonly number[] | undefined;
   private readonly assignedListeners: Array<(state: MembershipState) => void> = [];
   private readonly committedListeners: Array<(batch: CommittedBatch) => void> = [];
@@ -153,6 +154,7 @@ export class KafkaScaleOut {
       applicationId: this.applicationId,
       admin: () => this.admin,
       membershipFor: (time) => this.membershipFor(time),
+      runnableTasks: (state, time) => this.runnableTasks(state, time),
       startingOffset: (tps) => this.startingOffsets(tps),
       previousBatchSettled: (time) => this.settled.get(time.milliseconds - this.ssc.batchDuration.milliseconds)?.done ?? Promise.resolve(),
     };
@@ -255,6 +257,7 @@ export class KafkaScaleOut {
         // open: nothing is read for them until the group's offsets are stable again.
         if (s.generationId !== this.settledGeneration) {
           await this.committedOffsets();
+          if (this.mapSides.length > 0) await this.readMarks();
           this.settledGeneration = s.generationId;
         }
         return s;
@@ -267,6 +270,22 @@ export class KafkaScaleOut {
       this.batch(time);
     }
     return p;
+  }
+
+  /**
+   * The latest batch each task has marked (committed in the metadata topic with the markers).
+   * A copy that takes a task over skips it in batches up to that time: its previous owner, or
+   * this copy before a failed batch, already wrote them, and reducers may have emitted them;
+   * records written again under such a time would come too late and be dropped.
+   */
+  private async readMarks(): Promise<void> {
+    this.marks.clear();
+    for (const [k, v] of await this.meta!.latest(30_000)) if (k.startsWith("mark/") && typeof v === "number") this.marks.set(Number(k.slice(5)), v);
+  }
+
+  /** The tasks that batch `time` runs: its assignment's, less those already marked at or after it. */
+  private runnableTasks(state: MembershipState, time: Time): number[] {
+    return state.tasks.filter((task) => (this.marks.get(task) ?? Number.NEGATIVE_INFINITY) < time.milliseconds);
   }
 
   /** The group's committed offsets, once no open transaction commits offsets for it (Kafka's require_stable). */
@@ -463,11 +482,13 @@ export class KafkaScaleOut {
     }
     const records = [...b.records];
     const markerTime = String(t);
+    const ran = this.runnableTasks(state, time);
     for (const m of this.mapSides) {
-      for (const task of state.tasks) {
+      for (const task of ran) {
         for (let r = 0; r < this.tasks; r++) records.push({ topic: m.topic, partition: r, value: "", headers: { [TIME_HEADER]: markerTime, [MARKER_HEADER]: String(task) } });
       }
     }
+    if (this.mapSides.length > 0) for (const task of ran) records.push({ topic: this.meta!.topic, partition: 0, key: `mark/${task}`, value: markerTime });
     const offsets: OffsetToCommit[] = [];
     for (const s of this.inputs) for (const r of s.offsetRangesFor(time)) offsets.push({ topic: r.topic, partition: r.partition, offset: r.untilOffset });
     for (const red of this.reducers) {

@@ -16,6 +16,8 @@ export interface ScaleOutRuntime {
   readonly admin: () => KafkaAdminClient;
   /** The assignment to fix batch `time` with; remembered per batch, so that its transaction commits in that generation. */
   readonly membershipFor: (time: Time) => Promise<MembershipState>;
+  /** The tasks batch `time` reads: the assignment's, less those whose batch `time` a previous owner already ran. */
+  readonly runnableTasks: (state: MembershipState, time: Time) => number[];
   /** Where a partition this copy has just been given starts: the group's committed offset, else auto.offset.reset. */
   readonly startingOffset: (tps: ReadonlyArray<{ topic: string; partition: number }>) => Promise<TopicPartitionOffset[]>;
   /** Resolves once the batch before `time` has committed its transaction, or given up. */
@@ -69,8 +71,8 @@ export class ScaleOutInputDStream<K = string | null, V = string> extends InputDS
     // meanwhile belongs to a batch that the failure has already invalidated.
     const positions = this.positions;
     const state = await this.runtime.membershipFor(validTime);
-    const tps = this.topics.flatMap((topic) => state.tasks.map((partition) => ({ topic, partition })));
-    const owned = new Set(tps.map((tp) => key(tp.topic, tp.partition)));
+    const owned = new Set(this.topics.flatMap((topic) => state.tasks.map((partition) => key(topic, partition))));
+    const tps = this.topics.flatMap((topic) => this.runtime.runnableTasks(state, validTime).map((partition) => ({ topic, partition })));
     for (const k of [...positions.keys()]) if (!owned.has(k)) positions.delete(k);
     const fresh = tps.filter((tp) => !positions.has(key(tp.topic, tp.partition)));
     if (fresh.length > 0) for (const o of await this.runtime.startingOffset(fresh)) positions.set(key(o.topic, o.partition), o.offset);
