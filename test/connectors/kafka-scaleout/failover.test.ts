@@ -5,6 +5,7 @@
  * the counts must add up, word by word, to the input's: nothing lost, nothing doubled.
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { uniqueTopic, useBroker } from "../kafka/broker.js";
 import { eventually, readCommitted, startCopy, type Copy } from "./copies.js";
@@ -35,7 +36,7 @@ describe("KafkaScaleOut failover (three copies are child processes)", () => {
     };
     try {
       const [a, b, c] = [start("a"), start("b"), start("c")];
-      await Promise.all([a.report, b.report, c.report]);
+      const [ra] = await Promise.all([a.report, b.report, c.report]);
       const sa = await a.assigned((s) => s.tasks.length === 4, "a runs 4 of the 12 tasks");
       await b.assigned((s) => s.tasks.length === 4 && s.generationId === sa.generationId, "b runs 4");
       await c.assigned((s) => s.tasks.length === 4 && s.generationId === sa.generationId, "c runs 4");
@@ -71,12 +72,18 @@ describe("KafkaScaleOut failover (three copies are child processes)", () => {
       await a.assigned((s) => s.tasks.length === 6, "a takes over half of c's tasks", seenA2);
 
       let reached = 0;
+      let last: Array<[string, string]> = [];
       const got = await eventually(async () => {
         const out = await readCommitted(output, 3);
+        last = out;
         reached = out.reduce((n, [, v]) => n + Number(v), 0);
         return reached >= totalWords ? out : undefined;
       }, `the committed counts add up to ${totalWords} words`, 90_000).catch((e: Error) => {
         const read = copies.reduce((n, x) => n + readInput(x), 0);
+        if (process.env.DSTREAM_SCALEOUT_DUMP) {
+          const dump = { zero: ra.zeroTime, output: last, lines: records.map((r) => [r.partition, r.value]), copies: copies.map((x) => ({ instance: x.instance, committed: x.committed, assignments: x.assignments })) };
+          writeFileSync(process.env.DSTREAM_SCALEOUT_DUMP, JSON.stringify(dump));
+        }
         throw new Error(`${e.message}: reached ${reached}; the copies committed ${read} of ${partitions * perPartition} input records\n${copies.map((x) => `--- ${x.instance}\n${x.output().slice(-2500)}`).join("\n")}`);
       });
       const seen = new Set<string>();
