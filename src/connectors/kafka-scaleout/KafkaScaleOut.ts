@@ -118,6 +118,8 @@ export class KafkaScaleOut {
   private started = false;
   private settledGeneration = -1;
   private readonly marks = new Map<number, number>();
+  /** Per task: the first batch this copy ran it in, since it got it or since its last failed batch. */
+  private readonly ownedSince = new Map<number, number>();
   private committedTasks: readonly number[] | undefined;
   private readonly assignedListeners: Array<(state: MembershipState) => void> = [];
   private readonly committedListeners: Array<(batch: CommittedBatch) => void> = [];
@@ -213,6 +215,8 @@ export class KafkaScaleOut {
         zeroTime: () => this.grid!.zeroTime,
         metadata: () => this.meta!,
         currentGeneration: () => this.membership?.state?.generationId ?? -1,
+        ownedSince: (task) => this.ownedSince.get(task),
+        isCurrent: (time) => this.pending.get(time.milliseconds)?.epoch === this.epoch,
         maxWaitMs: Math.max(this.sessionTimeoutMs * 3, 30_000),
       },
       this.params,
@@ -285,7 +289,10 @@ export class KafkaScaleOut {
 
   /** The tasks that batch `time` runs: its assignment's, less those already marked at or after it. */
   private runnableTasks(state: MembershipState, time: Time): number[] {
-    return state.tasks.filter((task) => (this.marks.get(task) ?? Number.NEGATIVE_INFINITY) < time.milliseconds);
+    const ran = state.tasks.filter((task) => (this.marks.get(task) ?? Number.NEGATIVE_INFINITY) < time.milliseconds);
+    for (const task of [...this.ownedSince.keys()]) if (!state.tasks.includes(task)) this.ownedSince.delete(task);
+    for (const task of ran) if (!this.ownedSince.has(task)) this.ownedSince.set(task, time.milliseconds);
+    return ran;
   }
 
   /** The group's committed offsets, once no open transaction commits offsets for it (Kafka's require_stable). */
@@ -455,6 +462,7 @@ export class KafkaScaleOut {
   private reset(time: Time, why: unknown): void {
     this.epoch++;
     this.abortedBatches++;
+    this.ownedSince.clear();
     for (const s of this.inputs) s.resetPositions();
     for (const r of this.reducers) r.reset();
     logger().warn(`KafkaScaleOut '${this.applicationId}' copy '${this.instanceId}': batch ${time} was not committed (${why instanceof Error ? why.message : String(why)}); its tasks' next owner redoes it from the committed offsets`);

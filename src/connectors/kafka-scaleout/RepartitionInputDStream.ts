@@ -66,6 +66,8 @@ export class RepartitionInputDStream<K, V> extends InputDStream<[K, V]> {
       readonly metadata: () => MetadataTopic;
       readonly currentGeneration: () => number;
       readonly maxWaitMs: number;
+      readonly ownedSince: (task: number) => number | undefined;
+      readonly isCurrent: (time: Time) => boolean;
     },
     params: Readonly<Record<string, unknown>>,
   ) {
@@ -137,7 +139,15 @@ export class RepartitionInputDStream<K, V> extends InputDStream<[K, V]> {
    */
   private complete(part: ReducerPartition, own: ReadonlySet<number>): number {
     let low = Number.POSITIVE_INFINITY;
-    for (let p = 0; p < this.taskCount(); p++) if (!own.has(p)) low = Math.min(low, part.watermarks.get(p) ?? Number.NEGATIVE_INFINITY);
+    for (let p = 0; p < this.taskCount(); p++) {
+      let done = part.watermarks.get(p) ?? Number.NEGATIVE_INFINITY;
+      // A task this copy runs is done up to the batch before it began running it; after that, as
+      // far as its own markers are readable: a committed transaction's records become readable
+      // only once the brokers have written its commit markers, a moment after commitTransaction.
+      const since = own.has(p) ? this.runtime.ownedSince(p) : undefined;
+      if (own.has(p)) done = Math.max(done, since === undefined ? Number.POSITIVE_INFINITY : since - this.slideDuration.milliseconds);
+      low = Math.min(low, done);
+    }
     return low;
   }
 
@@ -161,7 +171,7 @@ export class RepartitionInputDStream<K, V> extends InputDStream<[K, V]> {
       for (const [r, part] of parts) await this.poll(parts, r, part);
       const ready = [...parts.values()].every((p) => this.complete(p, own) >= target);
       if (ready || target <= this.runtime.zeroTime()) break;
-      if (this.runtime.currentGeneration() !== state.generationId || Date.now() - started >= this.runtime.maxWaitMs) break;
+      if (!this.runtime.isCurrent(validTime) || this.runtime.currentGeneration() !== state.generationId || Date.now() - started >= this.runtime.maxWaitMs) break;
       await delay(50);
     }
     const pairs: Array<[K, V]> = [];
