@@ -33,6 +33,7 @@ export type { StreamingContextState } from "./streaming/StreamingContextState.js
 export type { GetOrCreateOptions } from "./streaming/checkpoint/Recovery.js";
 export type { CheckpointJson } from "./streaming/checkpoint/CheckpointJson.js";
 export { CheckpointReadException, CheckpointGraphMismatchException } from "./streaming/checkpoint/CheckpointErrors.js";
+export { graphDifferences, type GraphFingerprint, type StreamFingerprint } from "./streaming/checkpoint/GraphFingerprint.js";
 export { Duration, Milliseconds, Seconds, Minutes, Durations, type DurationLike } from "./streaming/Duration.js";
 export { Time } from "./streaming/Time.js";
 export { Interval } from "./streaming/Interval.js";

@@ -11,7 +11,7 @@ import { markExecutorGraphBuilt } from "../core/executor/executorModeSignal.js";
 import { callSite } from "../core/rdd/callSite.js";
 import { positiveDuration, type Duration, type DurationLike } from "./Duration.js";
 import { positiveConf, validateStreamingConf } from "./streamingConf.js";
-import type { Time } from "./Time.js";
+import { Time } from "./Time.js";
 import type { Clock } from "./util/Clock.js";
 import { SystemClock } from "./util/SystemClock.js";
 import { ManualClock } from "./util/ManualClock.js";
@@ -35,6 +35,7 @@ import { PluggableInputDStream } from "./dstream/PluggableInputDStream.js";
 import { Receiver } from "./receiver/Receiver.js";
 import { takeRecentUserFunctions, userFn } from "../core/rdd/api/userFunction.js";
 import { CheckpointWriter } from "./checkpoint/CheckpointWriter.js";
+import { fingerprintGraph, type GraphFingerprint } from "./checkpoint/GraphFingerprint.js";
 import { getOrCreateContext, restartPointOf, warnUnrecoverableInputs, type GetOrCreateOptions, type RestartPoint } from "./checkpoint/Recovery.js";
 import { requireCheckpointForWal } from "./wal/receivedBlockStorage.js";
 import { stopReceiversAndDrain, warnStillRunning } from "./shutdown/GracefulStop.js";
@@ -88,6 +89,7 @@ export class StreamingContext {
   private stopping: Promise<void> | undefined;
   private forceStop: (() => void) | undefined;
   private shutdownSignals: ShutdownSignals | undefined;
+  private sharedZeroTime: Time | undefined;
 
   constructor(config: StreamingContextConfig);
   constructor(sc: SparkContext, batchDuration: DurationLike, options?: StreamingContextOptions);
@@ -208,6 +210,28 @@ export class StreamingContext {
     return new TransformedDStream<T>(streams, userFn("transform", transformFunc));
   }
 
+  /**
+   * dstream: runs this context's batches on a grid that other processes share: batch times are
+   * `zeroTime + k × batchDuration`, and the first batch is the first of them after `start()`.
+   * Copies of a scaled-out application agree on one zero time this way, so that batch t, and
+   * every window's slide, is the same instant in each. Call before `start()`; ignored when the
+   * context resumes a checkpoint, which has its own zero time.
+   */
+  alignBatchesTo(zeroTime: Time): void {
+    if (this.state !== "INITIALIZED") throw new IllegalStateException("alignBatchesTo must be called before start()");
+    if (!(zeroTime instanceof Time)) throw new TypeError(`alignBatchesTo: expected a Time, got ${String(zeroTime)}`);
+    this.sharedZeroTime = zeroTime;
+  }
+
+  /**
+   * dstream: what a restarted or parallel copy of this application must build identically: the
+   * batch duration and every stream's operation, parents, durations and function sources (the
+   * checkpoint's graph fingerprint). Compare two with `graphDifferences`.
+   */
+  graphFingerprint(): GraphFingerprint {
+    return fingerprintGraph(this.graph);
+  }
+
   /** Starts generating and running batches. Throws if the graph is invalid (no output, missing checkpoint directory, ...). */
   start(): void {
     switch (this.state) {
@@ -241,7 +265,7 @@ export class StreamingContext {
             this.checkpointWriter,
           );
           if (restart) this.jobGenerator.restart(restart);
-          else this.jobGenerator.start();
+          else this.jobGenerator.start(this.sharedZeroTime);
           // Before any input starts: whatever a source hands over from now on is recoverable.
           this.checkpointWriter?.writeNow((restart?.lastGeneratedTime ?? this.graph.zeroTime!).milliseconds);
           for (const input of this.graph.inputStreams) this.startInput(input);

@@ -50,6 +50,7 @@ export {
   type ProducerRecord,
   type RecordMetadata,
   type OffsetToCommit,
+  type ConsumerGroupMetadata,
   type HeaderInput,
   type Compression,
 } from "./client/KafkaProducerClient.js";

@@ -89,7 +89,7 @@ const MAX_REPORTED = 8;
  * The differences between the checkpoint's graph and the application's, in words, most
  * telling first; empty when the application may resume the checkpoint.
  */
-export function graphDifferences(saved: GraphFingerprint, current: GraphFingerprint): string[] {
+export function graphDifferences(saved: GraphFingerprint, current: GraphFingerprint, theirs = "the checkpoint"): string[] {
   const out: string[] = [];
   if (saved.batchMs !== current.batchMs) {
     out.push(`the batch duration was ${saved.batchMs} ms and is now ${current.batchMs} ms (the batch grid cannot change)`);
@@ -101,7 +101,7 @@ export function graphDifferences(saved: GraphFingerprint, current: GraphFingerpr
     const where = `stream ${i + 1} (${b.kind}, ${b.site || "defined at an unknown site"})`;
     if (a.kind !== b.kind || !sameList(a.parents, b.parents)) {
       out.push(
-        `${where}: the checkpoint has a ${a.kind} here${a.site ? ` (${a.site})` : ""}${sameList(a.parents, b.parents) ? "" : ` reading ${describeParents(a.parents)} instead of ${describeParents(b.parents)}`}; operations were added, removed or reordered`,
+        `${where}: ${theirs} has a ${a.kind} here${a.site ? ` (${a.site})` : ""}${sameList(a.parents, b.parents) ? "" : ` reading ${describeParents(a.parents)} instead of ${describeParents(b.parents)}`}; operations were added, removed or reordered`,
       );
       // Every later position is shifted; more differences would only repeat this one.
       return out;
@@ -128,8 +128,8 @@ export function graphDifferences(saved: GraphFingerprint, current: GraphFingerpr
     const list = extra.map((s) => `${s.kind}${s.site ? ` (${s.site})` : ""}`).join(", ");
     out.push(
       current.streams.length > saved.streams.length
-        ? `the application has ${current.streams.length - n} stream(s) the checkpoint does not: ${list}`
-        : `the checkpoint has ${saved.streams.length - n} stream(s) the application no longer defines: ${list}`,
+        ? `the application has ${current.streams.length - n} stream(s) ${theirs} does not: ${list}`
+        : `${theirs} has ${saved.streams.length - n} stream(s) the application no longer defines: ${list}`,
     );
   }
   if (!sameList(saved.outputs, current.outputs) && out.length < MAX_REPORTED) {

@@ -47,9 +47,21 @@ export class JobGenerator {
     this.timer = new RecurringTimer(clock, this.period, (t) => this.generateJobs(new Time(t)));
   }
 
-  start(): void {
-    const startTime = this.timer.getStartTime();
-    this.graph.start(new Time(startTime - this.period));
+  /**
+   * `zeroTime`: a grid other processes already run on (copies of a scaled-out application). The
+   * first batch is then the first time of that grid after now, as on a restart.
+   */
+  start(zeroTime?: Time): void {
+    let startTime = this.timer.getStartTime();
+    if (zeroTime === undefined) {
+      this.graph.start(new Time(startTime - this.period));
+    } else {
+      const zero = zeroTime.milliseconds;
+      const now = this.clock.getTimeMillis();
+      startTime = zero + Math.max(1, Math.floor((now - zero) / this.period) + 1) * this.period;
+      this.graph.start(zeroTime);
+      this.graph.startTime = new Time(startTime);
+    }
     this.running = true;
     this.nextTime = startTime;
     const clock = this.clock;

@@ -38,6 +38,13 @@ export interface OffsetToCommit {
   readonly offset: number;
 }
 
+/** Kafka's `ConsumerGroupMetadata`: a subscribed member of a consumer group, in one generation. */
+export interface ConsumerGroupMetadata {
+  readonly groupId: string;
+  readonly generationId: number;
+  readonly memberId: string;
+}
+
 export type Compression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
 
 export interface ProducerClientOptions {
@@ -223,11 +230,20 @@ export class KafkaProducerClient {
     }
   }
 
-  /** Commits `offsets` (each the next offset to read) for `groupId` as part of the open transaction. */
-  async sendOffsetsToTransaction(offsets: readonly OffsetToCommit[], groupId: string): Promise<void> {
+  /**
+   * Commits `offsets` (each the next offset to read) for a consumer group as part of the open
+   * transaction. Given a group id, the commit is not tied to a generation (a group read with
+   * `assign`). Given Kafka's `ConsumerGroupMetadata` of a subscribed member, the group
+   * coordinator rejects the commit, and so the transaction, once the group has rebalanced past
+   * that generation: how a copy that lost its partitions is kept from committing them.
+   */
+  async sendOffsetsToTransaction(offsets: readonly OffsetToCommit[], group: string | ConsumerGroupMetadata): Promise<void> {
     this.requireTransactional("sendOffsetsToTransaction");
     const tx = this.openTx("sendOffsetsToTransaction");
     if (offsets.length === 0) return;
+    const groupId = typeof group === "string" ? group : group.groupId;
+    const generationId = typeof group === "string" ? -1 : group.generationId;
+    const memberId = typeof group === "string" ? "" : group.memberId;
     try {
       const coordinatorId = await this.groupCoordinator(groupId);
       this.txTouched = true;
@@ -239,7 +255,7 @@ export class KafkaProducerClient {
           topic: o.topic,
           partition: o.partition,
           offset: BigInt(o.offset - 1),
-          metadata: { consumer: { groupId, generationId: -1, memberId: "", coordinatorId } },
+          metadata: { consumer: { groupId, generationId, memberId, coordinatorId } },
         } as unknown as Message;
         await tx.addOffset(message);
       }
