@@ -5,10 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startExample } from "./helpers/exampleProcess.js";
+import { written } from "./helpers/exampleOutput.js";
 import { parseAccessLog, sampleAccessLog, type AccessLogEntry } from "../examples/support/accessLog.js";
 
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
@@ -58,15 +59,6 @@ function expected() {
     .filter((c) => c.n >= 20 && c.errors / c.n > 0.2)
     .map((c) => `ALERT ${span(c.start, 5 * MINUTE)} ${c.key} 5xx rate ${((100 * c.errors) / c.n).toFixed(1)}% (${c.errors} of ${c.n})`);
   return { status: status.sort(), top: top.sort(), alerts: alerts.sort(), malformed: malformed.sort() };
-}
-
-/** The lines of every directory `<prefix>-<time>.txt` the example wrote. */
-function written(out: string, prefix: string): string[] {
-  return readdirSync(out)
-    .filter((d) => d.startsWith(`${prefix}-`))
-    .flatMap((d) => readdirSync(join(out, d)).filter((f) => f.startsWith("part-")).flatMap((f) => readFileSync(join(out, d, f), "utf8").split("\n")))
-    .filter((l) => l.length > 0)
-    .sort();
 }
 
 test("LogAnalytics on its embedded sample: status codes, top URLs, 5xx alerts and malformed lines, printed and written", { timeout: 180_000 }, async (t) => {

@@ -1,0 +1,60 @@
+/**
+ * The AdCampaignCounts example on its embedded default (generated YSB ad events on loopback),
+ * run as a user would in a child process: the per-campaign 10 s window counts it prints and
+ * writes are checked against a direct computation over the same generated events.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startExample } from "./helpers/exampleProcess.js";
+import { written } from "./helpers/exampleOutput.js";
+import { adCampaignTable, sampleAdEvents, type AdEvent } from "../examples/support/adEvents.js";
+
+const iso = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+
+function expected() {
+  const table = adCampaignTable();
+  const events: AdEvent[] = [];
+  const malformed: string[] = [];
+  for (const line of sampleAdEvents()) {
+    let reason: string | undefined;
+    try {
+      const e = JSON.parse(line) as AdEvent;
+      if (Number.isFinite(Number(e.event_time))) events.push(e);
+      else reason = `event_time ${JSON.stringify(e.event_time)} is not epoch milliseconds`;
+    } catch (e) {
+      reason = (e as Error).message;
+    }
+    if (reason !== undefined) malformed.push(`malformed (the event time function threw: ${reason}): ${line}`);
+  }
+  const last = Math.max(...events.map((e) => Number(e.event_time)));
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    if (e.event_type !== "view") continue;
+    const start = Math.floor(Number(e.event_time) / 10_000) * 10_000;
+    // Append mode emits a window once the watermark (max time - 5 s) reaches its end.
+    if (start + 10_000 > last - 5_000) continue;
+    const id = `${table[e.ad_id]} ${iso(start)}-${iso(start + 10_000)}`;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return { counts: [...counts].map(([id, n]) => `${id} ${n}`).sort(), malformed: malformed.sort() };
+}
+
+test("AdCampaignCounts on its generated events: views per campaign per 10 s window, printed and written once, broken events as dead letters", { timeout: 180_000 }, async (t) => {
+  const out = mkdtempSync(join(tmpdir(), "dstream-adcampaigns-test-"));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const { code, stdout, stderr } = await startExample(["AdCampaignCounts", "--out", out, "--seconds", "8"]).exited;
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /No --bootstrap\/--topic given: streaming generated ad events from 127\.0\.0\.1:\d+\./);
+  const want = expected();
+  assert.ok(want.counts.length >= 100 && want.malformed.length === 2, "the sample covers every campaign over many windows and has broken events");
+  const printed = stdout.split("\n");
+  assert.deepEqual(printed.filter((l) => l.startsWith("campaign-")).sort(), want.counts);
+  assert.deepEqual(printed.filter((l) => l.startsWith("malformed ")).sort(), want.malformed);
+  assert.ok(!printed.some((l) => l.startsWith("unknown-ad")), "every ad joins to a campaign");
+  // Each window exactly once across all batch directories.
+  assert.deepEqual(written(out, "counts"), want.counts);
+  assert.deepEqual(written(out, "dead-letters"), want.malformed);
+});
