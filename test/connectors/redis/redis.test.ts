@@ -1,22 +1,14 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { connect as tcpConnect } from "node:net";
-import { createClient } from "redis";
+import { sharedRedis } from "./sharedRedis.js";
 import { RedisUtils } from "../../../src/connectors/redis/index.js";
 import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
-import { REDIS_URL, advanceUntil, freePort, requireService, uniqueName } from "../services.js";
+import { REDIS_URL, advanceUntil, freePort, uniqueName } from "../services.js";
 import { killMidStream } from "../brokerCrash.js";
 
-const redis = createClient({ url: REDIS_URL });
-before(async () => {
-  await requireService("redis", async () => {
-    await redis.connect();
-  });
-});
-after(async () => {
-  if (redis.isOpen) redis.destroy();
-});
+const redis = sharedRedis();
 
 const range = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `m${from + i}`);
 async function streamWith(values: string[]): Promise<string> {
