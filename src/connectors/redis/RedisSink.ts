@@ -124,6 +124,8 @@ export class RedisSink {
       const fix = /WRONGPASS|NOAUTH|auth/i.test(msg) ? "check the user and password in the URL" : "start the server (bash scripts/services.sh start redis) or fix the URL";
       throw new RedisSinkError(`RedisSink: cannot connect to ${redact(this.options.url)}: ${msg}; ${fix}`);
     }
+    // The client lives as long as the sink, which has no stop of its own: it must not keep the process alive.
+    client.unref();
     this.client = client;
     return client;
   }
