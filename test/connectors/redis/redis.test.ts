@@ -1,8 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { connect as tcpConnect } from "node:net";
-import { sharedRedis } from "./sharedRedis.js";
+import { sharedRedis, waitForPort } from "./sharedRedis.js";
 import { RedisUtils } from "../../../src/connectors/redis/index.js";
 import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
 import { REDIS_URL, advanceUntil, freePort, uniqueName } from "../services.js";
@@ -82,16 +81,3 @@ test("SIGKILL mid-stream with the WAL, then getOrCreate: every entry is processe
   await killMidStream(t, "redis", { url: REDIS_URL, key, group: "g", consumer: "c", maxRate: "400" }, expected);
   assert.equal(await pendingCount(key, "g"), 0);
 });
-
-async function waitForPort(port: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect({ host: "127.0.0.1", port }, () => (s.end(), resolve(true)));
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start (install it with: bash scripts/services.sh start redis)`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
