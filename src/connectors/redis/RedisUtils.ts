@@ -3,7 +3,8 @@ import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { StreamingContext } from "../../streaming/StreamingContext.js";
 import type { ReceiverInputDStream } from "../../streaming/dstream/ReceiverInputDStream.js";
 import { receiverMaxRate } from "../../streaming/receiver/AckingBlockBuffer.js";
-import { RedisStreamReceiver, redact } from "./RedisStreamReceiver.js";
+import { RedisStreamReceiver } from "./RedisStreamReceiver.js";
+import { requireRedisUrl } from "./requireRedisUrl.js";
 import type { StreamEntry } from "./StreamEntry.js";
 
 export interface RedisStreamOptions {
@@ -30,15 +31,7 @@ export const RedisUtils = {
   createStream(ssc: StreamingContext, options: RedisStreamOptions): ReceiverInputDStream<StreamEntry> {
     const op = "RedisUtils.createStream";
     const o = options ?? ({} as RedisStreamOptions);
-    let parsed: URL | undefined;
-    try {
-      parsed = typeof o.url === "string" ? new URL(o.url) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") || parsed.hostname === "") {
-      throw new IllegalArgumentException(`${op}: malformed Redis URL ${JSON.stringify(typeof o.url === "string" ? redact(o.url) : o.url)}; give redis://[user:password@]host:port[/db], e.g. redis://127.0.0.1:6379`);
-    }
+    requireRedisUrl(op, o.url);
     for (const name of ["key", "group", "consumer"] as const) {
       if (typeof o[name] !== "string" || o[name].length === 0) throw new IllegalArgumentException(`${op}: ${name} must be a non-empty string, got ${JSON.stringify(o[name])}`);
     }

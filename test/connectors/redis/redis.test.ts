@@ -1,22 +1,13 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { connect as tcpConnect } from "node:net";
-import { createClient } from "redis";
+import { sharedRedis, waitForPort } from "./sharedRedis.js";
 import { RedisUtils } from "../../../src/connectors/redis/index.js";
 import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
-import { REDIS_URL, advanceUntil, freePort, requireService, uniqueName } from "../services.js";
+import { REDIS_URL, advanceUntil, freePort, uniqueName } from "../services.js";
 import { killMidStream } from "../brokerCrash.js";
 
-const redis = createClient({ url: REDIS_URL });
-before(async () => {
-  await requireService("redis", async () => {
-    await redis.connect();
-  });
-});
-after(async () => {
-  if (redis.isOpen) redis.destroy();
-});
+const redis = sharedRedis();
 
 const range = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `m${from + i}`);
 async function streamWith(values: string[]): Promise<string> {
@@ -90,16 +81,3 @@ test("SIGKILL mid-stream with the WAL, then getOrCreate: every entry is processe
   await killMidStream(t, "redis", { url: REDIS_URL, key, group: "g", consumer: "c", maxRate: "400" }, expected);
   assert.equal(await pendingCount(key, "g"), 0);
 });
-
-async function waitForPort(port: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect({ host: "127.0.0.1", port }, () => (s.end(), resolve(true)));
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start (install it with: bash scripts/services.sh start redis)`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
