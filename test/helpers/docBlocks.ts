@@ -61,6 +61,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
             "dstream/zeromq": [join(root, "src/connectors/zeromq/index.ts")],
             "dstream/twitter": [join(root, "src/connectors/twitter/index.ts")],
             "dstream/postgres": [join(root, "src/connectors/postgres/index.ts")],
+            "dstream/redis": [join(root, "src/connectors/redis/index.ts")],
             "dstream/kafka-scaleout": [join(root, "src/connectors/kafka-scaleout/index.ts")],
           },
         },
