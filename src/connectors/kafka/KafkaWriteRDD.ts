@@ -1,6 +1,6 @@
-import { RDD } from "../../core/rdd/RDD.js";
-import { OneToOneDependency } from "../../core/rdd/Dependency.js";
-import { TaskContext } from "../../core/scheduler/TaskContext.js";
+import type { RDD } from "../../core/rdd/RDD.js";
+import { PartitionWriteRDD } from "../../core/rdd/PartitionWriteRDD.js";
+import type { TaskContext } from "../../core/scheduler/TaskContext.js";
 import type { PlanArgs, PlanBuilder } from "../../core/executor/plan.js";
 import { preloadOnExecutors } from "../../core/executor/executorPreload.js";
 import type { ProducerRecord } from "./client/KafkaProducerClient.js";
@@ -25,59 +25,32 @@ export interface KafkaWriteStats {
 const CHUNK = 1_000;
 
 /**
- * The `foreachPartition` producer pattern as an RDD, so that it runs in the executors whatever
- * the serializer captures: each task serializes its partition of the parent and sends it with
- * its executor's cached producer, in `prepare` (the asynchronous step before the task's
- * synchronous pipeline), and yields one `KafkaWriteStats`. Sends are acknowledged before the
- * task succeeds, so the output is at-least-once.
+ * The `foreachPartition` producer pattern (see `PartitionWriteRDD`): each task serializes its
+ * partition of the parent, sends it with its executor's cached producer and yields one
+ * `KafkaWriteStats`. Sends are acknowledged before the task succeeds, so the output is
+ * at-least-once.
  */
-export class KafkaWriteRDD<T> extends RDD<KafkaWriteStats> {
+export class KafkaWriteRDD<T> extends PartitionWriteRDD<T, KafkaWriteStats> {
   static override planModule = import.meta.url;
 
   private readonly topic: string;
   private readonly settings: ProducerSettings;
   private readonly serializer: ((x: T) => SinkRecord) | undefined;
-  private written: Map<number, KafkaWriteStats> | undefined;
 
   constructor(parent: RDD<T>, topic: string, settings: ProducerSettings, serializer?: (x: T) => SinkRecord) {
-    super(parent.sc, [new OneToOneDependency(parent as RDD<unknown>)]);
+    super(parent);
     this.topic = topic;
     this.settings = settings;
     this.serializer = serializer;
   }
 
-  private parent(): RDD<T> {
-    return this.dependencies()[0]!.rdd as RDD<T>;
-  }
-
-  getNumPartitions(): number {
-    return this.parent().getNumPartitions();
-  }
-
-  override async prepare(split: number, ctx: TaskContext): Promise<void> {
-    await super.prepare(split, ctx);
-    this.written ??= new Map();
-    if (this.written.has(split)) return;
+  protected async writePartition(split: number, ctx: TaskContext, forEach: (each: (x: T) => void) => void): Promise<KafkaWriteStats> {
     const records: ProducerRecord[] = [];
     const serialize = this.serializer ?? (defaultSinkRecord as (x: T) => SinkRecord);
-    // The parent's pipeline runs here rather than in compute, so its functions see their task.
-    const previous = TaskContext.get();
-    TaskContext.setCurrent(ctx);
-    try {
-      this.parent().pushTo(split, ctx, (x) => records.push(toProducerRecord(this.topic, serialize(x))));
-    } finally {
-      TaskContext.setCurrent(previous);
-    }
+    forEach((x) => records.push(toProducerRecord(this.topic, serialize(x))));
     const { producer, created } = KafkaProducerCache.lookup(this.settings);
     for (let i = 0; i < records.length; i += CHUNK) await producer.send(records.slice(i, i + CHUNK));
-    this.written.set(split, { partition: split, executorId: ctx.executorId, records: records.length, newProducer: created });
-    ctx.addTaskCompletionListener(() => this.written?.delete(split));
-  }
-
-  compute(split: number): Iterable<KafkaWriteStats> {
-    const stats = this.written?.get(split);
-    if (!stats) throw new Error(`KafkaWriteRDD[${this.id}]: partition ${split} was computed without being written first`);
-    return [stats];
+    return { partition: split, executorId: ctx.executorId, records: records.length, newProducer: created };
   }
 
   override planArgs(b: PlanBuilder): PlanArgs {

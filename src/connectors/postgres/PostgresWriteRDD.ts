@@ -2,9 +2,9 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import type pg from "pg";
 import pgCopy from "pg-copy-streams";
-import { RDD } from "../../core/rdd/RDD.js";
-import { OneToOneDependency } from "../../core/rdd/Dependency.js";
-import { TaskContext } from "../../core/scheduler/TaskContext.js";
+import type { RDD } from "../../core/rdd/RDD.js";
+import { PartitionWriteRDD } from "../../core/rdd/PartitionWriteRDD.js";
+import type { TaskContext } from "../../core/scheduler/TaskContext.js";
 import type { PlanArgs, PlanBuilder } from "../../core/executor/plan.js";
 import { PostgresPoolCache } from "./PostgresPoolCache.js";
 import { describePgError, PostgresSinkException } from "./PostgresSinkException.js";
@@ -76,44 +76,26 @@ function preview(x: unknown): string {
  * into rows and writes them, with its executor's cached pool, in one transaction that first
  * claims (query id, batch time, partition) in the progress table. A replayed task finds the
  * claim committed and writes nothing; a task that fails rolls back both, so nothing of it is
- * visible. The write runs in `prepare`, the task's asynchronous step, as `KafkaWriteRDD` does.
+ * visible. The write runs in the task's asynchronous step, as for every `PartitionWriteRDD`.
  */
-export class PostgresWriteRDD<T> extends RDD<PostgresWriteStats> {
+export class PostgresWriteRDD<T> extends PartitionWriteRDD<T, PostgresWriteStats> {
   static override planModule = import.meta.url;
 
   private readonly spec: PostgresWriteSpec;
   private readonly toRow: ((x: T) => PostgresRow) | undefined;
-  private written: Map<number, PostgresWriteStats> | undefined;
 
   constructor(parent: RDD<T>, spec: PostgresWriteSpec, toRow?: (x: T) => PostgresRow) {
-    super(parent.sc, [new OneToOneDependency(parent as RDD<unknown>)]);
+    super(parent);
     this.spec = spec;
     this.toRow = toRow;
   }
 
-  private parent(): RDD<T> {
-    return this.dependencies()[0]!.rdd as RDD<T>;
-  }
-
-  getNumPartitions(): number {
-    return this.parent().getNumPartitions();
-  }
-
-  override async prepare(split: number, ctx: TaskContext): Promise<void> {
-    await super.prepare(split, ctx);
-    this.written ??= new Map();
-    if (this.written.has(split)) return;
+  protected async writePartition(split: number, ctx: TaskContext, forEach: (each: (x: T) => void) => void): Promise<PostgresWriteStats> {
     const s = this.spec;
     const where = `PostgresSink (table ${s.table} at ${urlWithoutPassword(s.connectionString)}): batch ${s.time} ms, partition ${split}`;
     let rows: Array<ReadonlyArray<string | null>> = [];
     const toRow = this.toRow;
-    const previous = TaskContext.get();
-    TaskContext.setCurrent(ctx);
-    try {
-      this.parent().pushTo(split, ctx, (x) => rows.push(rowValues(toRow ? toRow(x) : x, s.columns, where)));
-    } finally {
-      TaskContext.setCurrent(previous);
-    }
+    forEach((x) => rows.push(rowValues(toRow ? toRow(x) : x, s.columns, where)));
     if (s.mode === "upsert") rows = lastPerKey(rows, s.key.map((k) => s.columns.indexOf(k)));
     const pool = PostgresPoolCache.getOrCreate(s.connectionString, s.poolSize);
     let written: boolean;
@@ -127,8 +109,7 @@ export class PostgresWriteRDD<T> extends RDD<PostgresWriteStats> {
         await new Promise((r) => setTimeout(r, s.retryWaitMs * 2 ** attempt));
       }
     }
-    this.written.set(split, { partition: split, executorId: ctx.executorId, rows: written ? rows.length : 0, skipped: !written });
-    ctx.addTaskCompletionListener(() => this.written?.delete(split));
+    return { partition: split, executorId: ctx.executorId, rows: written ? rows.length : 0, skipped: !written };
   }
 
   /** One transaction: the claim, then the rows. False when the claim was already committed. */
@@ -175,12 +156,6 @@ export class PostgresWriteRDD<T> extends RDD<PostgresWriteStats> {
       // A client whose connection failed is discarded rather than handed to the next task.
       client.release(broken !== undefined && describePgError(broken, s.connectionString, s.table, "", s.columns).transient ? broken : undefined);
     }
-  }
-
-  compute(split: number): Iterable<PostgresWriteStats> {
-    const stats = this.written?.get(split);
-    if (!stats) throw new Error(`PostgresWriteRDD[${this.id}]: partition ${split} was computed without being written first`);
-    return [stats];
   }
 
   override planArgs(b: PlanBuilder): PlanArgs {
