@@ -2,6 +2,7 @@
  * The Yahoo Streaming Benchmark's ad events (the format bench/ysb.ts writes), generated from a
  * fixed seed so that every run of AdCampaignCounts, and its test, sees the same events.
  */
+import { prng } from "./prng.js";
 
 export const CAMPAIGNS = 10;
 export const ADS_PER_CAMPAIGN = 10;
@@ -21,18 +22,6 @@ export interface AdEvent {
   ip_address: string;
 }
 
-/** mulberry32: a small deterministic generator; the sample must not depend on Math.random. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
 
 /** Ad → campaign, YSB's table (kept in Redis there): campaign c owns ads c*ADS_PER_CAMPAIGN .. +ADS_PER_CAMPAIGN-1. */
@@ -47,7 +36,7 @@ export function adCampaignTable(): Record<string, string> {
  * view a minute later (and two broken events in between) whose only role is to move the watermark past every earlier window.
  */
 export function sampleAdEvents(count = 4000, seed = 42): string[] {
-  const next = random(seed);
+  const next = prng(seed);
   const ads = Object.keys(adCampaignTable());
   const events: string[] = [];
   for (let i = 0; i < count; i++) {
