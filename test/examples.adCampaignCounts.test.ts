@@ -10,37 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startExample } from "./helpers/exampleProcess.js";
 import { written } from "./helpers/exampleOutput.js";
-import { adCampaignTable, sampleAdEvents, type AdEvent } from "../examples/support/adEvents.js";
-
-const iso = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
-
-function expected() {
-  const table = adCampaignTable();
-  const events: AdEvent[] = [];
-  const malformed: string[] = [];
-  for (const line of sampleAdEvents()) {
-    let reason: string | undefined;
-    try {
-      const e = JSON.parse(line) as AdEvent;
-      if (Number.isFinite(Number(e.event_time))) events.push(e);
-      else reason = `event_time ${JSON.stringify(e.event_time)} is not epoch milliseconds`;
-    } catch (e) {
-      reason = (e as Error).message;
-    }
-    if (reason !== undefined) malformed.push(`malformed (the event time function threw: ${reason}): ${line}`);
-  }
-  const last = Math.max(...events.map((e) => Number(e.event_time)));
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    if (e.event_type !== "view") continue;
-    const start = Math.floor(Number(e.event_time) / 10_000) * 10_000;
-    // Append mode emits a window once the watermark (max time - 5 s) reaches its end.
-    if (start + 10_000 > last - 5_000) continue;
-    const id = `${table[e.ad_id]} ${iso(start)}-${iso(start + 10_000)}`;
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return { counts: [...counts].map(([id, n]) => `${id} ${n}`).sort(), malformed: malformed.sort() };
-}
+import { expectedAdCampaignCounts as expected } from "./helpers/adCampaignCounts.js";
 
 test("AdCampaignCounts on its generated events: views per campaign per 10 s window, printed and written once, broken events as dead letters", { timeout: 180_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), "dstream-adcampaigns-test-"));

@@ -298,4 +298,20 @@ forEachMaster("saveAsTextFile", (env) => {
     assert.deepEqual(readdirSync(existing), ["keep"]);
     assert.equal(existsSync(join(existing, "_SUCCESS")), false);
   });
+
+  it("writes into an existing output directory when spark.hadoop.validateOutputSpecs is false", async () => {
+    const sc = env.sc;
+    sc.conf.set("spark.hadoop.validateOutputSpecs", "false");
+    try {
+      const existing = join(dir, `unvalidated-${tag}`);
+      mkdirSync(existing);
+      writeFileSync(join(existing, "part-00000"), "old\n");
+      await sc.parallelize(["new"], 1).saveAsTextFile(existing);
+      assert.equal(readFileSync(join(existing, "part-00000"), "utf8"), "new\n");
+      assert.ok(existsSync(join(existing, "_SUCCESS")));
+    } finally {
+      sc.conf.remove("spark.hadoop.validateOutputSpecs");
+    }
+  });
+
 });

@@ -1,6 +1,6 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   SparkContext,
@@ -234,6 +234,20 @@ for (const master of MASTERS) {
       assert.equal(text("out-1000.txt"), "(a,1)\n");
       assert.equal(text("plain-2000"), "(b,2)\n");
       assert.ok(existsSync(join(dir, "plain-2000", "_SUCCESS")));
+    });
+
+    test("saveAsTextFiles rewrites a batch directory that exists (a batch rerun after recovery), as Spark's streaming jobs skip output spec validation", async () => {
+      const dir = h.tempDir("dstream-save-again-");
+      // What a first attempt of batch 1000 left before the driver died: one stale part file.
+      mkdirSync(join(dir, "out-1000"));
+      writeFileSync(join(dir, "out-1000", "part-00000"), "(stale,0)\n");
+      await h.withContext(async ({ ssc, clock }) => {
+        new TestInputStream(ssc, [[["a", 1]]] as Array<Array<[string, number]>>, 1).saveAsTextFiles(join(dir, "out"));
+        ssc.start();
+        await clock.advance(1000);
+      });
+      assert.equal(readFileSync(join(dir, "out-1000", "part-00000"), "utf8"), "(a,1)\n");
+      assert.ok(existsSync(join(dir, "out-1000", "_SUCCESS")));
     });
 
     test("a failed batch is reported, later batches still run, awaitTerminationOrTimeout rethrows", async () => {

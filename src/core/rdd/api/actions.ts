@@ -11,6 +11,7 @@ import { StatCounter, type StatCounterState } from "../../util/StatCounter.js";
 import { SparkException, UnsupportedOperationException } from "../../errors.js";
 import { userFn } from "./userFunction.js";
 import { doCheckpoint } from "./persistence.js";
+import { isOutputSpecValidationEnabled } from "../outputSpecValidation.js";
 
 type Any = RDD<unknown>;
 const proto = RDD.prototype as unknown as Record<string, Function>;
@@ -112,8 +113,8 @@ proto.saveAsTextFile = async function (this: Any, path: string) {
   if (typeof path !== "string" || path.length === 0) throw new TypeError("saveAsTextFile: path must be a non-empty string");
   const dir = qualify(path);
   const fs = FileSystems.get(dir, "saveAsTextFile");
-  if (fs.getFileStatus(dir)) {
-    throw new SparkException(`Output directory ${displayPath(dir)} already exists. Remove it or choose another path.`);
+  if (fs.getFileStatus(dir) && isOutputSpecValidationEnabled(this.sc.conf)) {
+    throw new SparkException(`Output directory ${displayPath(dir)} already exists. Remove it or choose another path (or set spark.hadoop.validateOutputSpecs to false).`);
   }
   fs.mkdirs(dir, "saveAsTextFile");
   await runAction(this, { name: "saveAsTextFile", args: [dir] }, "saveAsTextFile");
