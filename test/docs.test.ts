@@ -1,6 +1,6 @@
 /**
  * docs/programming-guide.md, docs/migration.md, docs/connectors.md, docs/sinks.md, docs/event-time.md, docs/kafka.md and docs/scale-out.md: every code block is TypeScript, and every one
- * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/hdfs`, `dstream/flume`, `dstream/zeromq`, `dstream/twitter`, `dstream/postgres`, `dstream/kafka-scaleout`).
+ * type-checks (strict) against the public API, `dstream` and its connectors (`dstream/kafka`, `dstream/hdfs`, `dstream/flume`, `dstream/zeromq`, `dstream/twitter`, `dstream/postgres`, `dstream/redis`, `dstream/mqtt`, `dstream/rabbitmq`, `dstream/kafka-scaleout`).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
