@@ -66,6 +66,9 @@ export type {
 export type { BatchInfo, OutputOperationInfo, StreamInputInfo } from "./streaming/scheduler/BatchInfo.js";
 export { ReceiverInputDStream } from "./streaming/dstream/ReceiverInputDStream.js";
 export { Receiver } from "./streaming/receiver/Receiver.js";
+export { RateController } from "./streaming/scheduler/RateController.js";
+export { PIDRateEstimator } from "./streaming/scheduler/rate/PIDRateEstimator.js";
+export { createRateEstimator, type RateEstimator } from "./streaming/scheduler/rate/RateEstimator.js";
 export type { ReceiverSupervisor } from "./streaming/receiver/ReceiverSupervisor.js";
 
 // ---------------------------------------------------------------------------

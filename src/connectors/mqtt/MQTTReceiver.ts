@@ -22,7 +22,6 @@ export interface MQTTReceiverConfig {
   readonly keepAliveSec: number;
   /** Session Expiry Interval sent with a persistent session (MQTT 5), in seconds. */
   readonly sessionExpirySec: number;
-  readonly maxRatePerSec: number;
 }
 
 /** An acknowledgement still owed to the broker for one stored message. */
@@ -75,7 +74,6 @@ export class MQTTReceiver<T> extends Receiver<T> {
   onStart(): void {
     const c = this.config;
     this.buffer ??= new AckingBlockBuffer<T, PendingAck | undefined>(this, {
-      maxRatePerSec: c.maxRatePerSec,
       onStored: (acks) => {
         for (const a of acks) if (a) this.acknowledge(a);
       },

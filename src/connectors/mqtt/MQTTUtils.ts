@@ -3,7 +3,6 @@ import { IllegalArgumentException } from "../../core/errors.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { StreamingContext } from "../../streaming/StreamingContext.js";
 import type { ReceiverInputDStream } from "../../streaming/dstream/ReceiverInputDStream.js";
-import { receiverMaxRate } from "../../streaming/receiver/AckingBlockBuffer.js";
 import { MQTTReceiver, utf8Text, type MQTTMessageDecoder, type QoS } from "./MQTTReceiver.js";
 
 /** Bahir's createStream parameters after the topic, as one object; every field is optional. */
@@ -88,7 +87,6 @@ function stream<T>(
       connectTimeoutMs: seconds("connectionTimeout", options.connectionTimeout, 30) * 1000,
       keepAliveSec: seconds("keepAliveInterval", options.keepAliveInterval, 60),
       sessionExpirySec: seconds("sessionExpiryInterval", options.sessionExpiryInterval, 0xffffffff),
-      maxRatePerSec: receiverMaxRate(ssc.conf),
     },
     decode,
     options.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER,

@@ -13,7 +13,6 @@ export interface RabbitMQReceiverConfig {
   readonly queue: string;
   /** Unacknowledged deliveries the broker may have out to us at once (basic.qos). */
   readonly prefetch: number;
-  readonly maxRatePerSec: number;
 }
 
 interface Delivery {
@@ -54,7 +53,6 @@ export class RabbitMQReceiver<T> extends Receiver<T> {
   async onStart(): Promise<void> {
     const c = this.config;
     this.buffer ??= new AckingBlockBuffer<T, Delivery>(this, {
-      maxRatePerSec: c.maxRatePerSec,
       onStored: (acks) => {
         const last = acks[acks.length - 1];
         // Deliveries are stored in order, so one multiple-ack covers the block.

@@ -2,7 +2,6 @@ import { IllegalArgumentException } from "../../core/errors.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { StreamingContext } from "../../streaming/StreamingContext.js";
 import type { ReceiverInputDStream } from "../../streaming/dstream/ReceiverInputDStream.js";
-import { receiverMaxRate } from "../../streaming/receiver/AckingBlockBuffer.js";
 import { RabbitMQReceiver, redact, type RabbitMQMessageDecoder } from "./RabbitMQReceiver.js";
 
 export interface RabbitMQStreamOptions {
@@ -47,5 +46,5 @@ function stream<T>(op: string, ssc: StreamingContext, options: RabbitMQStreamOpt
   }
   const prefetch = options.prefetch ?? 1000;
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65535) throw new IllegalArgumentException(`${op}: prefetch must be an integer in 1-65535, got ${String(prefetch)}`);
-  return ssc.receiverStream(new RabbitMQReceiver({ url, queue, prefetch, maxRatePerSec: receiverMaxRate(ssc.conf) }, decode, defaultDecoder, options.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER));
+  return ssc.receiverStream(new RabbitMQReceiver({ url, queue, prefetch }, decode, defaultDecoder, options.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER));
 }

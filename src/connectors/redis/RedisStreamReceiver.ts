@@ -18,7 +18,6 @@ export interface RedisStreamReceiverConfig {
   readonly count: number;
   /** Pending entries idle this long (ms) are claimed from other consumers, presumed dead. */
   readonly claimIdleMs: number;
-  readonly maxRatePerSec: number;
 }
 
 type Client = ReturnType<typeof createClient>;
@@ -110,15 +109,11 @@ export class RedisStreamReceiver extends Receiver<StreamEntry> {
 
   /** Stores the entries as one block, then XACKs them; the rate limit spaces reads out. */
   private async storeAndAck(client: Client, entries: StreamEntry[]): Promise<void> {
-    const started = Date.now();
     await this.storeMultiple(entries);
     if (this.client !== client) return;
     await client.sendCommand(["XACK", this.config.key, this.config.group, ...entries.map((e) => e.id)]);
-    const rate = this.config.maxRatePerSec;
-    if (rate > 0) {
-      const wait = (entries.length * 1000) / rate - (Date.now() - started);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
+    const pause = this.rateLimitPauseMs(entries.length);
+    if (pause > 0) await new Promise((r) => setTimeout(r, pause));
   }
 
   private reconnect(message: string, error?: unknown): void {

@@ -2,7 +2,6 @@ import { IllegalArgumentException } from "../../core/errors.js";
 import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import type { StreamingContext } from "../../streaming/StreamingContext.js";
 import type { ReceiverInputDStream } from "../../streaming/dstream/ReceiverInputDStream.js";
-import { receiverMaxRate } from "../../streaming/receiver/AckingBlockBuffer.js";
 import { RedisStreamReceiver } from "./RedisStreamReceiver.js";
 import { requireRedisUrl } from "./requireRedisUrl.js";
 import type { StreamEntry } from "./StreamEntry.js";
@@ -41,7 +40,7 @@ export const RedisUtils = {
     if (!Number.isInteger(claimIdleMs) || claimIdleMs < 0) throw new IllegalArgumentException(`${op}: claimIdleMs must be a whole number of ms >= 0, got ${String(claimIdleMs)}`);
     return ssc.receiverStream(
       new RedisStreamReceiver(
-        { url: o.url, key: o.key, group: o.group, consumer: o.consumer, startId: o.startId ?? "0", createStream: o.createStream ?? false, count, claimIdleMs, maxRatePerSec: receiverMaxRate(ssc.conf) },
+        { url: o.url, key: o.key, group: o.group, consumer: o.consumer, startId: o.startId ?? "0", createStream: o.createStream ?? false, count, claimIdleMs },
         o.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER,
       ),
     );

@@ -6,6 +6,8 @@ import type { Receiver } from "../receiver/Receiver.js";
 import { ReceiverTracker } from "../receiver/ReceiverTracker.js";
 import { BlockRDD } from "../rdd/BlockRDD.js";
 import type { ReceiverInfo } from "../scheduler/StreamingListener.js";
+import { RateController, isBackPressureEnabled } from "../scheduler/RateController.js";
+import { createRateEstimator } from "../scheduler/rate/RateEstimator.js";
 
 /**
  * An input stream fed by a Receiver, as in Spark: subclasses only say which receiver
@@ -14,8 +16,15 @@ import type { ReceiverInfo } from "../scheduler/StreamingListener.js";
  * one partition per block, decoded by the executor that computes it.
  */
 export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
+  /** Spark's ReceiverRateController, under `spark.streaming.backpressure.enabled`: each completed batch moves the receiver's rate limit. */
+  readonly rateController: RateController | undefined;
+
   constructor(ssc: StreamingContext) {
     super(ssc);
+    if (isBackPressureEnabled(ssc.conf)) {
+      this.rateController = new RateController(this.id, createRateEstimator(ssc.conf, ssc.batchDuration), (rate) => ReceiverTracker.of(ssc).sendRateUpdate(this.id, rate));
+      ssc.addStreamingListener(this.rateController);
+    }
   }
 
   /** The receiver to run; called once, when the context starts. */
@@ -51,6 +60,11 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
   /** Records the receiver has stored so far, including those waiting for their block: for monitoring and tests. */
   get receivedRecords(): number {
     return ReceiverTracker.of(this.ssc).receivedRecords(this.id);
+  }
+
+  /** The receiver's current rate limit in records per second (Infinity: none); undefined before it starts. */
+  get currentRateLimit(): number | undefined {
+    return ReceiverTracker.of(this.ssc).currentRateLimit(this.id);
   }
 
   /** The receiver's latest status, as streaming listeners last saw it; undefined before it starts. */

@@ -4,13 +4,6 @@ import type { Receiver } from "./Receiver.js";
 export interface AckingBlockBufferOptions<A> {
   /** Largest block; a full buffer is stored at once (default 10000 records). */
   readonly maxBlockRecords?: number;
-  /**
-   * Records per second the buffer lets through (Spark's `spark.streaming.receiver.maxRate`;
-   * 0 or undefined: unlimited). The next block waits until the previous one's records fit the
-   * rate, and acknowledgements wait with it, so a broker that caps unacknowledged deliveries
-   * sends no faster.
-   */
-  readonly maxRatePerSec?: number;
   /** Called with the acknowledgements of a block once it is stored (in the WAL, when enabled). */
   onStored(acks: A[]): void | Promise<void>;
   /** Called with the acknowledgements of a block that could not be stored. */
@@ -23,7 +16,10 @@ export interface AckingBlockBufferOptions<A> {
  * acknowledges it. Blocks are stored one at a time, in order; while one is being stored, new
  * records gather into the next, so a slow store (the WAL's fsync) makes larger blocks instead of
  * a queue of small ones. A source that stops delivering until it is acknowledged (MQTT's
- * in-flight window, AMQP's prefetch) is thereby held back by the store's speed.
+ * in-flight window, AMQP's prefetch) is thereby held back by the store's speed, and by the
+ * receiver's rate limit (`spark.streaming.receiver.maxRate`, and backpressure's estimate): the
+ * next block waits until the previous one's records fit the limit, and acknowledgements wait
+ * with it, so the broker sends no faster.
  */
 export class AckingBlockBuffer<T, A> {
   private records: T[] = [];
@@ -38,10 +34,7 @@ export class AckingBlockBuffer<T, A> {
     private readonly receiver: Receiver<T>,
     private readonly options: AckingBlockBufferOptions<A>,
   ) {
-    const rate = options.maxRatePerSec ?? 0;
-    // Rate-limited blocks hold at most a fifth of a second's records, so no block is a burst.
-    const cap = rate > 0 ? Math.ceil(rate / 5) : Infinity;
-    this.maxBlockRecords = Math.max(1, Math.min(options.maxBlockRecords ?? 10_000, cap));
+    this.maxBlockRecords = Math.max(1, options.maxBlockRecords ?? 10_000);
   }
 
   /** Records added and not yet stored (the block being stored included). */
@@ -92,11 +85,13 @@ export class AckingBlockBuffer<T, A> {
       for (const resolve of this.idle.splice(0)) resolve();
       return;
     }
-    const n = Math.min(this.records.length, this.maxBlockRecords);
+    // Under a rate limit a block holds at most a fifth of a second's records, so no block is a burst.
+    const rate = this.receiver.getCurrentRateLimit();
+    const n = Math.min(this.records.length, this.maxBlockRecords, Math.max(1, Math.ceil(rate / 5)));
     const records = this.records.splice(0, n);
     const acks = this.acks.splice(0, n);
-    const rate = this.options.maxRatePerSec ?? 0;
-    if (rate > 0) this.nextAllowedAt = Math.max(Date.now(), this.nextAllowedAt) + (n * 1000) / rate;
+    const pause = this.receiver.rateLimitPauseMs(n);
+    if (pause > 0) this.nextAllowedAt = Date.now() + pause;
     this.storing = (async () => {
       try {
         await this.receiver.storeMultiple(records);
@@ -113,11 +108,4 @@ export class AckingBlockBuffer<T, A> {
         else for (const resolve of this.idle.splice(0)) resolve();
       });
   }
-}
-
-/** Spark's `spark.streaming.receiver.maxRate` as a number (0: unlimited), for a connector's receiver. */
-export function receiverMaxRate(conf: { getOption(key: string): string | undefined }): number {
-  const v = conf.getOption("spark.streaming.receiver.maxRate");
-  const n = v === undefined ? 0 : Number(v);
-  return Number.isFinite(n) && n > 0 ? n : 0;
 }

@@ -88,9 +88,9 @@ export abstract class Receiver<T> {
     this.attached("finishLines").finishLines();
   }
 
-  /** `storeLines` without the copy, for a chunk nobody modifies afterwards (such as a socket's). */
-  protected storeLineChunk(chunk: Uint8Array): void {
-    this.attached("storeLines").pushLines(chunk);
+  /** `storeLines` without the copy, for a chunk nobody modifies afterwards (such as a socket's); returns the lines it completed. */
+  protected storeLineChunk(chunk: Uint8Array): number {
+    return this.attached("storeLines").pushLines(chunk);
   }
 
   protected endLineChunks(): void {
@@ -131,6 +131,34 @@ export abstract class Receiver<T> {
       throw new IllegalStateException(`${this.constructor.name} already feeds input stream ${this.supervisor.streamId}; create one receiver per stream`);
     }
     this.supervisor = supervisor;
+  }
+
+  /**
+   * Records per second this receiver may store now: `spark.streaming.receiver.maxRate` and,
+   * with `spark.streaming.backpressure.enabled`, the rate controller's latest estimate capped by
+   * it (Spark's `supervisor.getCurrentRateLimit`). Infinity when nothing limits it.
+   */
+  getCurrentRateLimit(): number {
+    return this.attached("getCurrentRateLimit").rateLimiter.getCurrentLimit();
+  }
+
+  /**
+   * Resolves once `records` more fit the rate limit (at once when there is none). A receiver
+   * that reads its source in a loop awaits this before each read, so that the limit, and
+   * backpressure, throttle what it takes from the source. Spark's `store(record)` blocks until
+   * the limiter allows; a Node receiver cannot block, so `store` never waits, and receivers
+   * pace themselves with this or with `rateLimitPauseMs`.
+   */
+  waitToPush(records = 1): Promise<void> {
+    return this.attached("waitToPush").rateLimiter.waitToPush(records);
+  }
+
+  /**
+   * For a source that pushes: counts `records` just delivered against the rate limit and
+   * returns how many milliseconds to pause the source (0: none) before it delivers more.
+   */
+  rateLimitPauseMs(records: number): number {
+    return this.attached("rateLimitPauseMs").rateLimiter.taken(records);
   }
 
   /** `spark.streaming.receiverRestartDelay`, for receivers that compute their own restart delays. */

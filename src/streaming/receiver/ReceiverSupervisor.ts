@@ -8,12 +8,15 @@ import type { ReceivedBlock } from "./ReceivedBlock.js";
 import { BlockGenerator } from "./BlockGenerator.js";
 import { LineBlockGenerator } from "./LineBlockGenerator.js";
 import { BlockIntervalTimer } from "./BlockIntervalTimer.js";
+import { RateLimiter, type RateLimiterSettings } from "./RateLimiter.js";
 
 /** What a supervisor needs from the receiver tracker that owns it. */
 export interface ReceiverSupervisorHost {
   readonly clock: Clock;
   readonly blockIntervalMs: number;
   readonly restartDelayMs: number;
+  /** Where each receiver's rate limit starts (maxRate, initialRate). */
+  readonly rateLimiterSettings: RateLimiterSettings;
   /** Stores a block and hands it to the block tracker; a promise when storing is asynchronous. */
   storeBlock(block: ReceivedBlock, level: StorageLevel): void | Promise<void>;
   receiverStarted(streamId: number): void;
@@ -38,6 +41,8 @@ export class ReceiverSupervisor<T> {
   private readonly lines: LineBlockGenerator;
   private readonly timer: BlockIntervalTimer;
   private received = 0;
+  /** The receiver's rate limit; the rate controller moves it under backpressure. */
+  readonly rateLimiter: RateLimiter;
   /** Set once the final blocks are cut: data stored during onStop still counts, later data cannot. */
   private closed = false;
 
@@ -50,6 +55,12 @@ export class ReceiverSupervisor<T> {
     this.records = new BlockGenerator<T>(streamId, host.clock);
     this.lines = new LineBlockGenerator(streamId, host.clock);
     this.timer = new BlockIntervalTimer(host.clock, host.blockIntervalMs, () => this.cutBlocks());
+    this.rateLimiter = new RateLimiter(host.rateLimiterSettings);
+  }
+
+  /** Spark's `updateRateLimit`: the rate controller's new estimate for this receiver. */
+  updateRateLimit(eps: number): void {
+    this.rateLimiter.updateRate(eps);
   }
 
   /** Stopped for good: the receiver may be given to another stream. */
@@ -170,10 +181,12 @@ export class ReceiverSupervisor<T> {
     return this.storeNow({ streamId: this.streamId, format: "packed", bytes, numRecords: undefined, time: this.host.clock.getTimeMillis(), metadata });
   }
 
-  /** Takes ownership of `chunk`: the caller must not modify it afterwards. */
-  pushLines(chunk: Uint8Array): void {
+  /** Takes ownership of `chunk`: the caller must not modify it afterwards. Returns the lines it completed. */
+  pushLines(chunk: Uint8Array): number {
     this.checkActive();
-    this.received += this.lines.add(chunk);
+    const n = this.lines.add(chunk);
+    this.received += n;
+    return n;
   }
 
   finishLines(): void {

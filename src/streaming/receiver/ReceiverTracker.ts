@@ -9,6 +9,7 @@ import type { ReceivedBlockHandler } from "./ReceivedBlockHandler.js";
 import type { ReceivedBlockTracker } from "./ReceivedBlockTracker.js";
 import { receivedBlockStorage } from "../wal/receivedBlockStorage.js";
 import { blockIntervalMs } from "../streamingConf.js";
+import { rateLimiterSettings, type RateLimiterSettings } from "./RateLimiter.js";
 import { isResumed } from "../checkpoint/ResumedContexts.js";
 import { ReceiverSupervisor, errorText, type ReceiverSupervisorHost } from "./ReceiverSupervisor.js";
 
@@ -32,6 +33,7 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
   readonly clock: Clock;
   readonly blockIntervalMs: number;
   readonly restartDelayMs: number;
+  readonly rateLimiterSettings: RateLimiterSettings;
   private readonly blocks: ReceivedBlockTracker;
   private readonly handler: ReceivedBlockHandler;
   private readonly supervisors = new Map<number, ReceiverSupervisor<unknown>>();
@@ -47,6 +49,7 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
     this.blockIntervalMs = blockIntervalMs(conf);
     this.restartDelayMs = conf.getInt("spark.streaming.receiverRestartDelay", 2000);
     this.location = conf.get("spark.driver.host", "localhost");
+    this.rateLimiterSettings = rateLimiterSettings(conf);
     // In memory, or also in the write-ahead log (recovered first when the context was resumed).
     const storage = receivedBlockStorage({ conf, checkpointDir: ssc.checkpointDir, resumed: isResumed(ssc) });
     this.handler = storage.handler;
@@ -104,6 +107,16 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
   /** Frees the blocks of batches before `threshold`. */
   cleanupOldBlocks(streamId: number, threshold: number): void {
     this.handler.removeBlocks(this.blocks.cleanupOldBatches(streamId, threshold));
+  }
+
+  /** Spark's `sendRateUpdate`: a rate controller's estimate for one stream's receiver. */
+  sendRateUpdate(streamId: number, rate: number): void {
+    this.supervisors.get(streamId)?.updateRateLimit(rate);
+  }
+
+  /** The stream's receiver's current rate limit in records per second (Infinity: none). */
+  currentRateLimit(streamId: number): number | undefined {
+    return this.supervisors.get(streamId)?.rateLimiter.getCurrentLimit();
   }
 
   receivedRecords(streamId: number): number {

@@ -66,7 +66,12 @@ export class SocketReceiver<T> extends Receiver<T> {
     socket.on("data", (chunk: Buffer) => {
       if (!mine()) return;
       this.failures = 0;
-      this.storeLineChunk(chunk);
+      const pause = this.rateLimitPauseMs(this.storeLineChunk(chunk));
+      if (pause > 0) {
+        // The kernel's buffer fills meanwhile and TCP slows the sender: the limit reaches the source.
+        socket.pause();
+        setTimeout(() => mine() && socket.resume(), pause);
+      }
     });
     socket.once("end", () => {
       if (!mine()) return;
@@ -80,6 +85,7 @@ export class SocketReceiver<T> extends Receiver<T> {
       for await (const record of converter(socket)) {
         if (!mine()) return;
         this.failures = 0;
+        if (this.getCurrentRateLimit() !== Infinity) await this.waitToPush(1);
         this.storeSingle(record);
       }
       if (mine()) this.restart("Socket data stream had no more data", undefined, this.backoff());

@@ -17,8 +17,8 @@ import { TopicPartition, tpKey, type TopicPartitionLike } from "../TopicPartitio
 import type { KafkaAdminClient, TopicPartitionOffset } from "../client/KafkaAdminClient.js";
 import { clientConfigFromParams, describeBrokers, intSetting } from "../client/KafkaClientConfig.js";
 import type { IsolationLevel } from "../client/KafkaConsumerClient.js";
-import { createRateEstimator } from "../rate/RateEstimator.js";
-import { RateController, isBackPressureEnabled } from "../rate/RateController.js";
+import { createRateEstimator } from "../../../streaming/scheduler/rate/RateEstimator.js";
+import { RateController, isBackPressureEnabled } from "../../../streaming/scheduler/RateController.js";
 import { callCommitCallback, type CanCommitOffsets, type OffsetCommitCallback } from "./CanCommitOffsets.js";
 import type { ConsumerStrategy } from "./ConsumerStrategy.js";
 import type { PerPartitionConfig } from "./PerPartitionConfig.js";

@@ -1,5 +1,5 @@
-import type { StreamingListener, StreamingListenerBatchCompleted } from "../../../streaming/scheduler/StreamingListener.js";
-import type { RateEstimator } from "./RateEstimator.js";
+import type { StreamingListener, StreamingListenerBatchCompleted } from "./StreamingListener.js";
+import type { RateEstimator } from "./rate/RateEstimator.js";
 
 /**
  * Spark's `RateController`: a streaming listener that feeds each completed batch of one input

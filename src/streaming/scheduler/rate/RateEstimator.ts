@@ -1,5 +1,5 @@
 import type { SparkConf } from "../../../core/SparkConf.js";
-import type { Duration } from "../../../streaming/Duration.js";
+import type { Duration } from "../../Duration.js";
 import { IllegalArgumentException } from "../../../core/errors.js";
 import { PIDRateEstimator } from "./PIDRateEstimator.js";
 
