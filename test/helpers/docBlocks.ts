@@ -62,6 +62,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
             "dstream/twitter": [join(root, "src/connectors/twitter/index.ts")],
             "dstream/postgres": [join(root, "src/connectors/postgres/index.ts")],
             "dstream/redis": [join(root, "src/connectors/redis/index.ts")],
+            "dstream/nats": [join(root, "src/connectors/nats/index.ts")],
             "dstream/kafka-scaleout": [join(root, "src/connectors/kafka-scaleout/index.ts")],
           },
         },
