@@ -32,8 +32,9 @@ export interface NatsJetStreamDecodedOptions<T> extends NatsJetStreamOptions {
 
 const OP = "NatsUtils.createJetStream";
 
-function createJetStream(ssc: StreamingContext, options: NatsJetStreamOptions): ReceiverInputDStream<NatsMessage<string>>;
+// The decoded form first: a decode function's parameter then gets its type from it.
 function createJetStream<T>(ssc: StreamingContext, options: NatsJetStreamDecodedOptions<T>): ReceiverInputDStream<NatsMessage<T>>;
+function createJetStream(ssc: StreamingContext, options: NatsJetStreamOptions): ReceiverInputDStream<NatsMessage<string>>;
 function createJetStream<T>(ssc: StreamingContext, options: NatsJetStreamOptions & { readonly decode?: NatsMessageDecoder<T> }): ReceiverInputDStream<NatsMessage<T | string>> {
   const o = options ?? ({} as NatsJetStreamOptions);
   const servers = requireNatsServers(OP, o.servers);
