@@ -4,7 +4,7 @@ import { headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { NatsUtils, type NatsMessage } from "../../../src/connectors/nats/index.js";
 import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
-import { NATS_SERVERS, advanceUntil, uniqueName } from "../services.js";
+import { NATS_SERVERS, advanceUntil, freePort, uniqueName } from "../services.js";
 import { consumerState, deleteStream, publishAll, sharedNats, streamWith } from "./jetstream.js";
 
 const range = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `m${from + i}`);
@@ -94,5 +94,17 @@ describe("NatsUtils.createJetStream against nats-server", () => {
     });
     const state = await consumerState(nc, bad, "c");
     assert.deepEqual([state.ackPending, state.pending], [0, 0]);
+  });
+
+  test("a server that is not there: the receiver table shows the error with the fix, and the receiver keeps retrying", async () => {
+    const port = await freePort();
+    await withStreaming(sc(), async ({ ssc }) => {
+      const events = recordReceiverEvents(ssc);
+      NatsUtils.createJetStream(ssc, { servers: `127.0.0.1:${port}`, stream: "s", consumer: "c" }).foreachRDD(() => undefined);
+      ssc.start();
+      await waitFor(() => events.filter((e) => e.kind === "error").length >= 2, "two failed attempts");
+      const e = events.find((x) => x.kind === "error")!;
+      assert.match(e.message, new RegExp(`^NATS JetStream: cannot connect to 127.0.0.1:${port} \\(connection refused\\); start the server \\(nats-server -js\\) or fix servers; reconnecting in \\d+ ms$`));
+    });
   });
 });
