@@ -64,6 +64,7 @@ export async function typecheckDocBlocks(root: string, docs: string[]): Promise<
             "dstream/redis": [join(root, "src/connectors/redis/index.ts")],
             "dstream/mqtt": [join(root, "src/connectors/mqtt/index.ts")],
             "dstream/rabbitmq": [join(root, "src/connectors/rabbitmq/index.ts")],
+            "dstream/nats": [join(root, "src/connectors/nats/index.ts")],
             "dstream/kafka-scaleout": [join(root, "src/connectors/kafka-scaleout/index.ts")],
           },
         },
