@@ -49,15 +49,8 @@ ssc.checkpoint(join(out, "checkpoint"));
 let sample: { close(): void } | undefined;
 let lines: DStream<string>;
 if (values.bootstrap !== undefined) {
-  const { ConsumerStrategies, KafkaUtils, LocationStrategies, StringDeserializer } = await import("../src/connectors/kafka/index.js");
-  const kafkaParams = {
-    "bootstrap.servers": values.bootstrap,
-    "group.id": "dstream-ad-campaign-counts",
-    "auto.offset.reset": "earliest",
-    "key.deserializer": StringDeserializer,
-    "value.deserializer": StringDeserializer,
-  } as const;
-  lines = KafkaUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent, ConsumerStrategies.Subscribe(new Set([values.topic!]), kafkaParams)).map((r) => r.value as string);
+  const { kafkaLines } = await import("./support/kafkaLines.js");
+  lines = await kafkaLines(ssc, values.bootstrap, values.topic!, "dstream-ad-campaign-counts");
 } else {
   // The embedded default. Executors reload this module only to rebuild its functions: only the driver serves.
   const { sampleAdEvents } = await import("./support/adEvents.js");

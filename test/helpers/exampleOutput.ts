@@ -9,3 +9,18 @@ export function written(out: string, prefix: string): string[] {
     .filter((l) => l.length > 0)
     .sort();
 }
+
+/** The lines `pprint` printed under each batch's `Time: <ms> ms` header, one array per batch time in order (outputs of the same batch merged). */
+export function printedBatches(stdout: string): string[][] {
+  const batches = new Map<number, string[]>();
+  let current: string[] | undefined;
+  for (const line of stdout.split("\n")) {
+    const header = /^Time: (\d+) ms$/.exec(line);
+    if (header !== null) {
+      const time = Number(header[1]);
+      current = batches.get(time) ?? [];
+      batches.set(time, current);
+    } else if (current !== undefined && line.length > 0 && !/^-+$/.test(line)) current.push(line);
+  }
+  return [...batches].sort(([a], [b]) => a - b).map(([, lines]) => lines);
+}
