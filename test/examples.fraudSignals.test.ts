@@ -52,7 +52,7 @@ test("FraudSignals on its generated payments: velocity, country and amount signa
   const want = expected(printed.length);
   const rules = new Set(want.signals.flat().map((s) => s.split(" ")[4]));
   assert.deepEqual([...rules].sort(), ["amount:", "countries:", "velocity:"], "the sample fires every rule");
-  printed.forEach((lines, b) => {
+  printed.forEach(({ lines }, b) => {
     const pick = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).sort();
     assert.deepEqual(pick("signal "), want.signals[b]!.sort(), `signals of batch ${b + 1}`);
     assert.deepEqual(pick("freed "), want.freed[b]!.sort(), `cards freed in batch ${b + 1}`);
