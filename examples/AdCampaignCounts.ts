@@ -54,7 +54,7 @@ if (values.bootstrap === undefined) {
   sample = isMainThread ? await startLineServer(sampleAdEvents()) : { port: 1, close() {} };
   if (isMainThread) console.error(`No --bootstrap/--topic given: streaming generated ad events from 127.0.0.1:${sample.port}.`);
 }
-const kafka = values.bootstrap === undefined ? undefined : await import("../src/connectors/kafka/index.js");
+const kafka = values.bootstrap === undefined ? undefined : await import("./support/kafkaLines.js");
 const out = values.out ?? (isMainThread ? mkdtempSync(join(tmpdir(), "dstream-adcampaigns-")) : join(tmpdir(), "unused"));
 const checkpointDir = join(out, "checkpoint");
 if (isMainThread) console.error(`Writing campaign counts under ${out}.`);
@@ -68,15 +68,7 @@ function createContext(): StreamingContext {
 
   let lines: DStream<string>;
   if (kafka !== undefined) {
-    const { ConsumerStrategies, KafkaUtils, LocationStrategies, StringDeserializer } = kafka;
-    const kafkaParams = {
-      "bootstrap.servers": values.bootstrap!,
-      "group.id": "dstream-ad-campaign-counts",
-      "auto.offset.reset": "earliest",
-      "key.deserializer": StringDeserializer,
-      "value.deserializer": StringDeserializer,
-    } as const;
-    lines = KafkaUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent, ConsumerStrategies.Subscribe(new Set([values.topic!]), kafkaParams)).map((r) => r.value as string);
+    lines = kafka.kafkaLines(ssc, values.bootstrap!, values.topic!, "dstream-ad-campaign-counts");
   } else {
     lines = ssc.socketTextStream("127.0.0.1", sample!.port);
   }
