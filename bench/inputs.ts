@@ -1,5 +1,5 @@
 /**
- * npm run bench:inputs — records/s of the MQTT, RabbitMQ and Redis Streams receivers through
+ * npm run bench:inputs — records/s of the MQTT, RabbitMQ, Redis Streams and NATS JetStream receivers through
  * dstream `local[2]` (the receiver's stream, counted per batch, until all N records are counted)
  * against the same client library's raw read loop on one thread, same N messages, same server,
  * in the same run. BENCH_ROUNDS rounds, each running every configuration once in an order that
@@ -12,6 +12,10 @@
  *   500 deliveries with `multiple` (the receiver acks once per stored block, also with `multiple`).
  * - Redis: one stream of N entries, read by a fresh consumer group per run with XREADGROUP COUNT
  *   1000, each read XACKed (as the receiver does, after storing it as one block).
+ * - NATS JetStream: a fresh stream per run, filled with N messages each acknowledged by the server
+ *   (JetStream publish), read by a durable pull consumer with explicit acks: the raw loop fetches
+ *   1000 at a time and acks each message once the fetch is in, as the receiver does once the block
+ *   is stored.
  * - MQTT: retained messages do not queue, so each run subscribes a fresh persistent session
  *   (MQTT 5, clean: false) at QoS 1, disconnects, publishes N QoS 1 messages the broker queues
  *   for it (Mosquitto's max_queued_messages is 100000 in scripts/services.sh: N must not exceed
@@ -27,25 +31,29 @@
  * 5-10% against dstream, the price of counting per batch.
  *
  * Environment: BENCH_RECORDS (80000, at most 100000 with MQTT), BENCH_ROUNDS (3), BENCH_BATCH_MS (100),
- * BENCH_INPUTS (mqtt,rabbitmq,redis), BENCH_MQTT_URL, BENCH_AMQP_URL, BENCH_REDIS_URL.
- * Needs the servers of scripts/services.sh (bash scripts/services.sh start mosquitto rabbitmq redis).
+ * BENCH_INPUTS (mqtt,rabbitmq,redis,nats), BENCH_MQTT_URL, BENCH_AMQP_URL, BENCH_REDIS_URL, BENCH_NATS_SERVERS.
+ * Needs the servers of scripts/services.sh (bash scripts/services.sh start mosquitto rabbitmq redis nats).
  * Kafka's direct stream against its raw loop is bench:kafka.
  */
 import { connect as amqpConnect } from "amqplib";
 import { connect as mqttConnect, type IClientOptions, type MqttClient } from "mqtt";
 import { createClient } from "redis";
+import { connect as natsConnect, type NatsConnection } from "@nats-io/transport-node";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Milliseconds, SparkContext, StreamingContext, type DStream } from "../src/index.js";
 import { MQTTUtils } from "../src/connectors/mqtt/index.js";
 import { RabbitMQUtils } from "../src/connectors/rabbitmq/index.js";
 import { RedisUtils } from "../src/connectors/redis/index.js";
+import { NatsUtils } from "../src/connectors/nats/index.js";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 80_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 100);
-const INPUTS = (process.env.BENCH_INPUTS ?? "mqtt,rabbitmq,redis").split(",").map((s) => s.trim());
+const INPUTS = (process.env.BENCH_INPUTS ?? "mqtt,rabbitmq,redis,nats").split(",").map((s) => s.trim());
 const MQTT_URL = process.env.BENCH_MQTT_URL ?? "mqtt://127.0.0.1:1883";
 const AMQP_URL = process.env.BENCH_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const NATS_SERVERS = process.env.BENCH_NATS_SERVERS ?? "127.0.0.1:4222";
 const PREFETCH = 1000;
 const READ_COUNT = 1000;
 const RUN_TIMEOUT_MS = 120_000;
@@ -75,7 +83,7 @@ async function until<T>(what: string, p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (e) {
-    throw new Error(`bench:inputs: ${what}: ${(e as Error).message}\nStart the servers with: bash scripts/services.sh start mosquitto rabbitmq redis`, { cause: e });
+    throw new Error(`bench:inputs: ${what}: ${(e as Error).message}\nStart the servers with: bash scripts/services.sh start mosquitto rabbitmq redis nats`, { cause: e });
   }
 }
 
@@ -224,6 +232,48 @@ const redis: Input = {
   },
 };
 
+// ---- NATS JetStream ------------------------------------------------------------------------
+
+async function withNats<T>(f: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  const nc = await natsConnect({ servers: NATS_SERVERS, reconnect: false, timeout: 3000 });
+  try {
+    return await f(nc);
+  } finally {
+    await nc.close();
+  }
+}
+
+const nats: Input = {
+  name: "NATS JetStream (durable pull consumer, acks)",
+  server: NATS_SERVERS,
+  prepare: (n) =>
+    withNats(async (nc) => {
+      const stream = `${tag}_${runs++}`;
+      await (await jetstreamManager(nc)).streams.add({ name: stream, subjects: [`${stream}.>`] });
+      const js = jetstream(nc);
+      for (let i = 0; i < n; i += 500) await Promise.all(Array.from({ length: Math.min(500, n - i) }, (_, k) => js.publish(`${stream}.in`, payload(i + k))));
+      return stream;
+    }),
+  raw: (stream, n) =>
+    withNats(async (nc) => {
+      await (await jetstreamManager(nc)).consumers.add(stream, { durable_name: "raw", ack_policy: AckPolicy.Explicit, max_ack_pending: 2 * READ_COUNT });
+      const consumer = await jetstream(nc).consumers.get(stream, "raw");
+      let seen = 0;
+      while (seen < n) {
+        // Acked once the fetch is in, as the receiver acks a block once it is stored.
+        const got = [];
+        for await (const m of await consumer.fetch({ max_messages: READ_COUNT, expires: 1000 })) got.push(m);
+        for (const m of got) m.ack();
+        seen += got.length;
+      }
+    }),
+  stream(ssc, stream) {
+    return NatsUtils.createJetStream(ssc, { servers: NATS_SERVERS, stream, consumer: "dstream", batchSize: READ_COUNT });
+  },
+  release: (stream) => withNats(async (nc) => void (await (await jetstreamManager(nc)).streams.delete(stream))),
+  async cleanUp() {},
+};
+
 // ---- timing --------------------------------------------------------------------------------
 
 /** A run that stalls (a broker that dropped messages) fails instead of hanging the benchmark. */
@@ -267,7 +317,7 @@ const median = (xs: number[]): number => {
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const known: Record<string, Input> = { mqtt, rabbitmq, redis };
+const known: Record<string, Input> = { mqtt, rabbitmq, redis, nats };
 const inputs = INPUTS.map((name) => {
   const i = known[name];
   if (!i) throw new Error(`bench:inputs: unknown input "${name}" in BENCH_INPUTS; give some of ${Object.keys(known).join(", ")}`);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { sampleAdEvents } from "../examples/support/adEvents.js";
 import { startExample } from "./helpers/exampleProcess.js";
 import { written } from "./helpers/exampleOutput.js";
-import { expectedAdCampaignCounts } from "./helpers/adCampaignCounts.js";
+import { expectedAdCampaignCounts } from "./helpers/adCampaignCountsExpected.js";
 import { BOOTSTRAP, uniqueTopic, useBroker } from "./connectors/kafka/broker.js";
 
 const broker = useBroker();

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startExample } from "./helpers/exampleProcess.js";
 import { written } from "./helpers/exampleOutput.js";
-import { expectedAdCampaignCounts as expected } from "./helpers/adCampaignCounts.js";
+import { expectedAdCampaignCounts as expected } from "./helpers/adCampaignCountsExpected.js";
 
 test("AdCampaignCounts on its generated events: views per campaign per 10 s window, printed and written once, broken events as dead letters", { timeout: 180_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), "dstream-adcampaigns-test-"));
