@@ -107,7 +107,7 @@ export class NatsJetStreamReceiver<T> extends Receiver<NatsMessage<T>> {
 
   private async run(mine: () => boolean): Promise<void> {
     const c = this.config;
-    const nc = await connect({ servers: [...c.servers], reconnect: false, timeout: 10_000, name: `dstream ${c.stream}/${c.consumer}` });
+    const nc = await connect({ servers: [...c.servers], reconnect: false, timeout: 10_000, name: `dstream ${c.stream}/${c.consumer}`, ...loginOf(c.servers) });
     if (!mine()) {
       await nc.close();
       return;
@@ -238,6 +238,20 @@ function headerRecord(m: JsMsg): Record<string, string[]> | undefined {
 function apiCode(e: unknown): number | undefined {
   const code = (e as { code?: unknown }).code;
   return typeof code === "number" ? code : undefined;
+}
+
+/**
+ * The login a server URL carries (nats://user:password@host:port, or nats://token@host:port):
+ * the NATS client does not read it from the URL, so it goes in the connect options.
+ */
+function loginOf(servers: readonly string[]): { user: string; pass: string } | { token: string } | undefined {
+  for (const s of servers) {
+    const url = new URL(s.includes("://") ? s : `nats://${s}`);
+    if (url.username === "") continue;
+    const user = decodeURIComponent(url.username);
+    return url.password === "" ? { token: user } : { user, pass: decodeURIComponent(url.password) };
+  }
+  return undefined;
 }
 
 function shown(c: NatsJetStreamReceiverConfig): string {

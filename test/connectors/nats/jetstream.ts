@@ -52,10 +52,15 @@ function natsServerBinary(): string {
 /** A nats-server with JetStream of the test's own, on a free port, its store in a temporary directory; restartable. */
 export class PrivateNats {
   private process: ChildProcess | undefined;
-  private constructor(readonly port: number, private readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    readonly auth: { user: string; pass: string } | undefined,
+  ) {}
 
-  static async start(t: TestContext): Promise<PrivateNats> {
-    const server = new PrivateNats(await freePort(), mkdtempSync(join(tmpdir(), "dstream-nats-")));
+  /** With `auth`, clients must log in with that user and password. */
+  static async start(t: TestContext, auth?: { user: string; pass: string }): Promise<PrivateNats> {
+    const server = new PrivateNats(await freePort(), mkdtempSync(join(tmpdir(), "dstream-nats-")), auth);
     t.after(async () => {
       await server.kill();
       rmSync(server.dir, { recursive: true, force: true });
@@ -70,13 +75,14 @@ export class PrivateNats {
 
   /** Starts the server (again, on the same port and store) and waits until it accepts clients. */
   async restart(): Promise<void> {
-    const p = spawn(natsServerBinary(), ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.dir], { stdio: "ignore" });
+    const login = this.auth ? ["--user", this.auth.user, "--pass", this.auth.pass] : [];
+    const p = spawn(natsServerBinary(), ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.dir, ...login], { stdio: "ignore" });
     this.process = p;
     const failed = new Promise<never>((_, reject) => p.once("error", (e) => reject(new Error(`cannot run nats-server (${e.message}); install it with: ${startCommand("nats")}`))));
     const deadline = Date.now() + 20_000;
     for (;;) {
       try {
-        const nc = await Promise.race([connect({ servers: this.servers, reconnect: false, timeout: 1000 }), failed]);
+        const nc = await Promise.race([connect({ servers: this.servers, reconnect: false, timeout: 1000, ...this.auth }), failed]);
         await jetstreamManager(nc);
         await nc.close();
         return;

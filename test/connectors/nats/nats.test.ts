@@ -1,11 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { headers, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { NatsUtils, type NatsMessage } from "../../../src/connectors/nats/index.js";
 import { collectAll, recordReceiverEvents, suiteContext, waitFor, withStreaming } from "../../streaming/receivers/support.js";
 import { NATS_SERVERS, advanceUntil, freePort, uniqueName } from "../services.js";
-import { consumerState, deleteStream, publishAll, sharedNats, streamWith } from "./jetstream.js";
+import { PrivateNats, consumerState, deleteStream, publishAll, sharedNats, streamWith } from "./jetstream.js";
 
 const range = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `m${from + i}`);
 /** Stream names JetStream accepts: no dots. */
@@ -94,6 +94,29 @@ describe("NatsUtils.createJetStream against nats-server", () => {
     });
     const state = await consumerState(nc, bad, "c");
     assert.deepEqual([state.ackPending, state.pending], [0, 0]);
+  });
+
+  test("a server that needs a login: a wrong password is reported with the fix (the password never shown), the right one reads", async (t) => {
+    const server = await PrivateNats.start(t, { user: "app", pass: "s3cret" });
+    const stream = streamName("dstream-nats-auth");
+    const admin = await connect({ servers: server.servers, user: "app", pass: "s3cret", reconnect: false });
+    t.after(() => admin.close());
+    await streamWith(admin, stream, range(20));
+    await withStreaming(sc(), async ({ ssc }) => {
+      const events = recordReceiverEvents(ssc);
+      NatsUtils.createJetStream(ssc, { servers: `nats://app:wrong@127.0.0.1:${server.port}`, stream, consumer: "c" }).foreachRDD(() => undefined);
+      ssc.start();
+      await waitFor(() => events.some((e) => e.kind === "error"), "the refused login");
+      const e = events.find((x) => x.kind === "error")!;
+      assert.match(e.message, /^NATS JetStream: nats:\/\/app:\*\*\*@127\.0\.0\.1:\d+ refused the login: .*check the user and password/);
+      assert.ok(!e.message.includes("wrong"), e.message);
+    });
+    await withStreaming(sc(), async ({ ssc, clock }) => {
+      const out = collectAll(NatsUtils.createJetStream(ssc, { servers: `nats://app:s3cret@127.0.0.1:${server.port}`, stream, consumer: "c" }).map((m) => m.data));
+      ssc.start();
+      await advanceUntil(clock, () => out.length >= 20, "20 messages");
+      assert.deepEqual([...out].sort(), range(20).sort());
+    });
   });
 
   test("a server that is not there: the receiver table shows the error with the fix, and the receiver keeps retrying", async () => {
