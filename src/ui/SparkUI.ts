@@ -5,6 +5,7 @@ import type { StreamingContext } from "../streaming/StreamingContext.js";
 import { runningJob } from "../streaming/scheduler/JobScheduler.js";
 import { stateStreams, type StateStreamInfo } from "../streaming/stateStreams.js";
 import { eventTimeStatus } from "../streaming/eventtime/eventTimeStatus.js";
+import { metricsSources, type StreamingMetricsSource } from "../streaming/StreamingMetricsSource.js";
 import { AppStatusStore, type AppChange } from "./status/AppStatusStore.js";
 import { StreamingStatusStore, type StreamingChange } from "./status/StreamingStatusStore.js";
 import { ExecutorStatusStore } from "./status/ExecutorStatusStore.js";
@@ -38,6 +39,8 @@ export interface StreamingTab {
   states(): StateStreamInfo[];
   /** The event-time streams' watermarks and the windows' late-record counts. */
   eventTime(): ReturnType<typeof eventTimeStatus>;
+  /** What connectors registered with registerMetricsSource. */
+  sources(): readonly StreamingMetricsSource[];
 }
 
 /**
@@ -148,7 +151,7 @@ export class SparkUI {
       this.settings.retainedBatches,
       (c) => this.streamingChanged(store, c),
     );
-    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc), eventTime: () => eventTimeStatus(ssc) };
+    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc), eventTime: () => eventTimeStatus(ssc), sources: () => metricsSources(ssc) };
     this.streamingTab = tab;
     ssc.addStreamingListener(store.listener);
     // A job started inside a streaming output operation belongs to that batch (Spark passes this
