@@ -17,6 +17,8 @@ export interface Copy {
   readonly report: Promise<ScaleOutReport>;
   readonly assignments: MembershipState[];
   readonly committed: CommittedBatch[];
+  /** The copy's web UI address, once it listens. */
+  readonly ui: Promise<string>;
   readonly ended: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   output(): string;
   kill(signal?: NodeJS.Signals): void;
@@ -48,6 +50,8 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
   let rejectReport!: (e: Error) => void;
   const report = new Promise<ScaleOutReport>((res, rej) => ((resolveReport = res), (rejectReport = rej)));
   report.catch(() => undefined);
+  let resolveUi!: (url: string) => void;
+  const ui = new Promise<string>((res) => (resolveUi = res));
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
     child.once("close", (code, signal) => {
       rejectReport(new Error(`copy ${a.instance} ended (${signal ?? `exit ${code}`}) before its report:\n${out.slice(-3000)}`));
@@ -63,6 +67,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
     pending = lines.pop()!;
     for (const line of lines) {
       if (line.startsWith("REPORT ")) resolveReport(JSON.parse(line.slice(7)) as ScaleOutReport);
+      if (line.startsWith("UI ")) resolveUi(line.slice(3).trim());
       if (line.startsWith("COMMITTED ")) committed.push(JSON.parse(line.slice(10)) as CommittedBatch);
       if (line.startsWith("ASSIGNED ")) {
         assignments.push(JSON.parse(line.slice(9)) as MembershipState);
@@ -75,6 +80,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
   return {
     instance: a.instance,
     report,
+    ui,
     assignments,
     committed,
     ended,
