@@ -31,6 +31,12 @@ function eventTimeSnapshot(tab: StreamingTab): StreamingSnapshot["eventTime"] {
   return { streams: streams.map((e) => ({ name: e.name, watermark: e.watermark ?? null, deadLetters: e.deadLetters })), windows };
 }
 
+function sourcesSnapshot(tab: StreamingTab): StreamingSnapshot["sources"] {
+  const sources = tab.stopped ? [] : tab.sources();
+  if (sources.length === 0) return undefined;
+  return sources.map((src) => ({ name: src.name, gauges: src.gauges().map((g) => ({ name: g.name, help: g.help, samples: g.samples.map((x) => ({ labels: { ...x.labels }, value: x.value })) })) }));
+}
+
 /** The streaming part of the UI: the store of one StreamingContext, kept after it stops for inspection. */
 export interface StreamingTab {
   store: StreamingStatusStore;
@@ -227,6 +233,7 @@ export class SparkUI {
       receivers: s.receiverInfos().map((r) => receiverJson(s, r.streamId)),
       batches: s.retainedBatches().map((b) => batchRow(s, b.batchTime)),
       eventTime: eventTimeSnapshot(tab),
+      sources: sourcesSnapshot(tab),
     };
   }
 

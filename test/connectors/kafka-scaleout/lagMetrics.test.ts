@@ -1,6 +1,6 @@
 /**
  * A copy's /metrics has its consumer lag per input partition, its tasks and its group
- * generation, and the REST API's streaming/sources says the same: the lag is there for every
+ * generation, and the REST API's streaming/sources and the Streaming page's card say the same: the lag is there for every
  * partition of its tasks, never negative, above 0 while rate-limited input waits, and 0 once
  * the input is drained.
  */
@@ -64,6 +64,11 @@ describe("KafkaScaleOut lag in /metrics (the copy is a child process)", () => {
       assert.equal(so.generationId, report.generationId);
       assert.deepEqual([...so.tasks].sort(), [0, 1, 2, 3]);
       assert.deepEqual(so.lag.map((l) => [l.partition, l.lag, l.endOffset]), [0, 1, 2, 3].map((p) => [p, 0, 80]));
+
+      const page = await (await fetch(`${url}/streaming/`)).text();
+      const card = /<section class="card source-card" data-source="kafka-scaleout">([\s\S]*?)<\/section>/.exec(page)?.[1];
+      assert.ok(card, "the Streaming page has a kafka-scaleout card");
+      for (const p of [0, 1, 2, 3]) assert.match(card, new RegExp(`${LAG}</td><td>[^<]*partition=${p}</td><td class="value">0</td>`), `the card shows partition ${p}'s lag`);
     } finally {
       copy?.kill();
       await copy?.ended;
