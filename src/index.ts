@@ -47,6 +47,7 @@ export { EventTimeDStream, type EventTimeOptions } from "./streaming/eventtime/E
 export { EventTimeWindows, type EventTimeWindowOptions, type OutputMode, type WindowResult } from "./streaming/eventtime/EventTimeWindows.js";
 export { EventTimeWindowedDStream } from "./streaming/eventtime/EventTimeWindowedDStream.js";
 export type { InvalidEventTimePolicy } from "./streaming/eventtime/EventTimeRDD.js";
+export { registerMetricsSource, metricsSources, type StreamingMetricsSource, type StreamingGauge, type GaugeSample } from "./streaming/StreamingMetricsSource.js";
 export type { UpdateStateOptions } from "./streaming/dstream/api/stateOperations.js";
 export { StateSpec, type MappingFunction, type TimedMappingFunction } from "./streaming/state/StateSpec.js";
 export { State } from "./streaming/state/State.js";

@@ -5,6 +5,7 @@ import type { StreamingContext } from "../streaming/StreamingContext.js";
 import { runningJob } from "../streaming/scheduler/JobScheduler.js";
 import { stateStreams, type StateStreamInfo } from "../streaming/stateStreams.js";
 import { eventTimeStatus } from "../streaming/eventtime/eventTimeStatus.js";
+import { metricsSources, type StreamingMetricsSource } from "../streaming/StreamingMetricsSource.js";
 import { AppStatusStore, type AppChange } from "./status/AppStatusStore.js";
 import { StreamingStatusStore, type StreamingChange } from "./status/StreamingStatusStore.js";
 import { ExecutorStatusStore } from "./status/ExecutorStatusStore.js";
@@ -30,6 +31,12 @@ function eventTimeSnapshot(tab: StreamingTab): StreamingSnapshot["eventTime"] {
   return { streams: streams.map((e) => ({ name: e.name, watermark: e.watermark ?? null, deadLetters: e.deadLetters })), windows };
 }
 
+function sourcesSnapshot(tab: StreamingTab): StreamingSnapshot["sources"] {
+  const sources = tab.stopped ? [] : tab.sources();
+  if (sources.length === 0) return undefined;
+  return sources.map((src) => ({ name: src.name, gauges: src.gauges().map((g) => ({ name: g.name, help: g.help, samples: g.samples.map((x) => ({ labels: { ...x.labels }, value: x.value })) })) }));
+}
+
 /** The streaming part of the UI: the store of one StreamingContext, kept after it stops for inspection. */
 export interface StreamingTab {
   store: StreamingStatusStore;
@@ -38,6 +45,8 @@ export interface StreamingTab {
   states(): StateStreamInfo[];
   /** The event-time streams' watermarks and the windows' late-record counts. */
   eventTime(): ReturnType<typeof eventTimeStatus>;
+  /** What connectors registered with registerMetricsSource. */
+  sources(): readonly StreamingMetricsSource[];
 }
 
 /**
@@ -148,7 +157,7 @@ export class SparkUI {
       this.settings.retainedBatches,
       (c) => this.streamingChanged(store, c),
     );
-    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc), eventTime: () => eventTimeStatus(ssc) };
+    const tab: StreamingTab = { store, stopped: false, states: () => stateStreams(ssc), eventTime: () => eventTimeStatus(ssc), sources: () => metricsSources(ssc) };
     this.streamingTab = tab;
     ssc.addStreamingListener(store.listener);
     // A job started inside a streaming output operation belongs to that batch (Spark passes this
@@ -224,6 +233,7 @@ export class SparkUI {
       receivers: s.receiverInfos().map((r) => receiverJson(s, r.streamId)),
       batches: s.retainedBatches().map((b) => batchRow(s, b.batchTime)),
       eventTime: eventTimeSnapshot(tab),
+      sources: sourcesSnapshot(tab),
     };
   }
 

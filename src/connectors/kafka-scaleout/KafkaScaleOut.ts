@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { logger } from "../../core/log.js";
-import { HashPartitioner, Time, type DStream, type StreamingContext } from "../../index.js";
+import { HashPartitioner, registerMetricsSource, Time, type DStream, type StreamingContext } from "../../index.js";
 import {
   ConfigException,
   KafkaClients,
@@ -21,6 +21,7 @@ import { GroupMembership, type MembershipState } from "./GroupMembership.js";
 import { MetadataTopic } from "./MetadataTopic.js";
 import { MARKER_HEADER, RepartitionInputDStream, TIME_HEADER } from "./RepartitionInputDStream.js";
 import { ScaleOutInputDStream, type ScaleOutRuntime } from "./ScaleOutInputDStream.js";
+import { ScaleOutMetrics } from "./ScaleOutMetrics.js";
 
 export interface ScaleOutOptions {
   /** Consumer and producer settings by Kafka's names; at least `bootstrap.servers`. */
@@ -347,6 +348,10 @@ export class KafkaScaleOut {
     this.inputs[0]!.foreachRDD(async (_rdd, time) => this.commitBatch(time));
     this.adminClient = KafkaClients.admin(this.params);
     const inputTopics = [...new Set(this.inputs.flatMap((s) => s.topics))];
+    const metrics = new ScaleOutMetrics(this.applicationId, this.instanceId, () => inputTopics, () => this.tasks, () => this.admin);
+    registerMetricsSource(this.ssc, metrics);
+    this.onAssigned((s) => metrics.assigned(s));
+    this.onBatchCommitted((b) => metrics.committed(b.inputRanges));
     const described = await this.admin.describeTopics(inputTopics);
     const counts = described.map((d) => ({ topic: d.name, partitions: d.partitions.length }));
     if (new Set(counts.map((c) => c.partitions)).size > 1) {

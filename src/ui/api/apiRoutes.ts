@@ -101,6 +101,11 @@ export function addApiRoutes(router: Router, ui: SparkUI): void {
       sendJson(ctx.res, environmentInfo(ui.sc, ui.settings.redaction));
     })
     .get(`${APP}/streaming/statistics`, (ctx) => sendJson(ctx.res, streamingStatistics(streaming(ctx))))
+    .get(`${APP}/streaming/sources`, (ctx) => {
+      streaming(ctx);
+      const tab = ui.streaming!;
+      sendJson(ctx.res, tab.stopped ? [] : tab.sources().map((src) => ({ name: src.name, ...src.status() })));
+    })
     .get(`${APP}/streaming/receivers`, (ctx) => sendJson(ctx.res, receiverList(streaming(ctx))))
     .get(`${APP}/streaming/receivers/{streamId}`, (ctx) => {
       const store = streaming(ctx);

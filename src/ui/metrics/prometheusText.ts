@@ -130,5 +130,11 @@ export function prometheusText(ui: SparkUI): string {
   for (const r of receivers) out.sample("dstream_streaming_receiver_active", r.active ? 1 : 0, { stream_id: r.streamId, stream_name: r.name });
   out.family("dstream_streaming_receiver_last_error_time_seconds", "gauge", "When each receiver last reported an error (0 if never).");
   for (const r of receivers) out.sample("dstream_streaming_receiver_last_error_time_seconds", r.lastErrorTime >= 0 ? r.lastErrorTime / 1000 : 0, { stream_id: r.streamId, stream_name: r.name });
+  if (!tab.stopped) {
+    for (const g of tab.sources().flatMap((src) => src.gauges())) {
+      out.family(g.name, "gauge", g.help);
+      for (const x of g.samples) out.sample(g.name, x.value, x.labels);
+    }
+  }
   return out.text();
 }

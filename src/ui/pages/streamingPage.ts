@@ -128,6 +128,7 @@ ${statRow("total-delay", html`<strong title="Total time taken to handle a batch"
 <table class="table" id="receivers-table"><thead><tr><th>Receiver</th><th>Status</th><th>Executor / Host</th><th>Avg Rate</th><th>Last Error Time</th><th>Last Error</th></tr></thead><tbody>${receiverRows(receivers)}</tbody></table>
 </section>
 ${eventTimeCard(s, now)}
+${sourceCards(s)}
 <section class="card"><h3>Active Batches (<span id="active-count">${active.length}</span>)</h3>
 <table class="table batches" id="active-batches"><thead><tr><th>Batch Time</th><th>Records</th><th>Scheduling Delay</th><th>Processing Time</th><th>Output Ops: Succeeded/Total</th><th>Status</th></tr></thead><tbody>${activeRows(active, duration)}</tbody></table>
 </section>
@@ -150,6 +151,22 @@ function eventTimeCard(s: StreamingSnapshot | null, now: number): Html {
 <table class="table" id="watermarks-table"><thead><tr><th>Stream</th><th>Watermark</th><th>Behind Now</th><th>Dead Letters</th></tr></thead><tbody>${streamRows}</tbody></table>
 <table class="table" id="late-records-table"><thead><tr><th>Windows</th><th>Late Records</th></tr></thead><tbody>${windowRows}</tbody></table>
 </section>`;
+}
+
+/** One card per registered metrics source: each gauge sample with its labels (rendered with the page, not live). */
+function sourceCards(s: StreamingSnapshot | null): Html {
+  const cards = (s?.sources ?? []).map((src) => {
+    const rows = src.gauges.flatMap((g) =>
+      g.samples.map((x) => {
+        const labels = Object.entries(x.labels).map(([k, v]) => `${k}=${String(v)}`).join(", ");
+        return html`<tr><td title="${g.help}">${g.name}</td><td>${labels}</td><td class="value">${formatNumber(x.value)}</td></tr>`;
+      }),
+    );
+    return html`<section class="card source-card" data-source="${src.name}"><h3>${src.name}</h3>
+<table class="table"><thead><tr><th>Metric</th><th>Labels</th><th>Value</th></tr></thead><tbody>${rows}</tbody></table>
+</section>`;
+  });
+  return html`${cards}`;
 }
 
 export const streamingHead = html`<link rel="stylesheet" href="/static/vendor/uPlot.min.css">`;

@@ -21,6 +21,8 @@ export interface StreamingSnapshot {
     streams: Array<{ name: string; watermark: number | null; deadLetters: number }>;
     windows: Array<{ name: string; lateRecords: number }>;
   };
+  /** The gauges of the metrics sources connectors registered; absent without any. */
+  sources?: Array<{ name: string; gauges: Array<{ name: string; help: string; samples: Array<{ labels: Record<string, string | number>; value: number }> }> }>;
 }
 
 /**

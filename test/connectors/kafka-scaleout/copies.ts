@@ -2,9 +2,11 @@
  * Copies of the scale-out fixture application (test/fixtures/scaleOutApp.ts) as real child
  * processes, and a read_committed reader of what they wrote.
  */
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { KafkaClients } from "../../../src/connectors/kafka/index.js";
+import { KafkaClients, type ProducerRecord } from "../../../src/connectors/kafka/index.js";
 import type { CommittedBatch, MembershipState, ScaleOutReport } from "../../../src/connectors/kafka-scaleout/index.js";
 import { BOOTSTRAP } from "../kafka/broker.js";
 
@@ -15,6 +17,8 @@ export interface Copy {
   readonly report: Promise<ScaleOutReport>;
   readonly assignments: MembershipState[];
   readonly committed: CommittedBatch[];
+  /** The copy's web UI address, once it listens. */
+  readonly ui: Promise<string>;
   readonly ended: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   output(): string;
   kill(signal?: NodeJS.Signals): void;
@@ -46,6 +50,8 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
   let rejectReport!: (e: Error) => void;
   const report = new Promise<ScaleOutReport>((res, rej) => ((resolveReport = res), (rejectReport = rej)));
   report.catch(() => undefined);
+  let resolveUi!: (url: string) => void;
+  const ui = new Promise<string>((res) => (resolveUi = res));
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
     child.once("close", (code, signal) => {
       rejectReport(new Error(`copy ${a.instance} ended (${signal ?? `exit ${code}`}) before its report:\n${out.slice(-3000)}`));
@@ -61,6 +67,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
     pending = lines.pop()!;
     for (const line of lines) {
       if (line.startsWith("REPORT ")) resolveReport(JSON.parse(line.slice(7)) as ScaleOutReport);
+      if (line.startsWith("UI ")) resolveUi(line.slice(3).trim());
       if (line.startsWith("COMMITTED ")) committed.push(JSON.parse(line.slice(10)) as CommittedBatch);
       if (line.startsWith("ASSIGNED ")) {
         assignments.push(JSON.parse(line.slice(9)) as MembershipState);
@@ -73,6 +80,7 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
   return {
     instance: a.instance,
     report,
+    ui,
     assignments,
     committed,
     ended,
@@ -95,6 +103,29 @@ export function startCopy(a: CopyArgs, guardMs = 240_000): Copy {
         watchers.push(check);
         check();
       });
+    },
+  };
+}
+
+/** Copies started with the same arguments but their instance id; `stop()` SIGKILLs them all and waits. */
+export interface CopyGroup {
+  readonly copies: Copy[];
+  start(instance: string): Copy;
+  stop(): Promise<void>;
+}
+
+export function copyGroup(a: Omit<CopyArgs, "instance">): CopyGroup {
+  const copies: Copy[] = [];
+  return {
+    copies,
+    start(instance) {
+      const c = startCopy({ ...a, instance });
+      copies.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of copies) c.kill();
+      await Promise.all(copies.map((c) => c.ended));
     },
   };
 }
@@ -126,4 +157,62 @@ export async function eventually<T>(f: () => Promise<T | undefined>, what: strin
     if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+const WORDS = ["north", "south", "east", "west", "up", "down", "left", "right", "in", "out"];
+
+/** Input of the word count: `perPartition` lines of three random words on each partition, and the count of each word. */
+export interface WordInput {
+  readonly records: ProducerRecord[];
+  readonly expected: Map<string, number>;
+  readonly totalWords: number;
+}
+
+export function wordLines(topic: string, partitions: number, perPartition: number): WordInput {
+  const expected = new Map<string, number>();
+  const records: ProducerRecord[] = [];
+  for (let p = 0; p < partitions; p++) {
+    for (let i = 0; i < perPartition; i++) {
+      const words = Array.from({ length: 3 }, () => WORDS[Math.floor(Math.random() * WORDS.length)]!);
+      for (const w of words) expected.set(w, (expected.get(w) ?? 0) + 1);
+      records.push({ topic, partition: p, value: words.join(" ") });
+    }
+  }
+  return { records, expected, totalWords: partitions * perPartition * 3 };
+}
+
+/** The input records a copy committed. */
+export const readInput = (c: Copy): number => c.committed.reduce((n, x) => n + x.inputRanges.reduce((m, r) => m + r.untilOffset - r.fromOffset, 0), 0);
+
+/**
+ * Waits until the word count's committed output adds up to the input's words, then asserts that
+ * every (batch, word) result appears once and the totals are the input's, word by word. On a
+ * timeout the error carries each copy's output tail (and, with DSTREAM_SCALEOUT_DUMP=file, a dump).
+ */
+export async function assertWordTotals(output: string, input: WordInput, copies: readonly Copy[], zeroTime: number): Promise<Array<[string, string]>> {
+  let reached = 0;
+  let last: Array<[string, string]> = [];
+  const got = await eventually(async () => {
+    const out = await readCommitted(output, 3);
+    last = out;
+    reached = out.reduce((n, [, v]) => n + Number(v), 0);
+    return reached >= input.totalWords ? out : undefined;
+  }, `the committed counts add up to ${input.totalWords} words`, 90_000).catch((e: Error) => {
+    const read = copies.reduce((n, x) => n + readInput(x), 0);
+    if (process.env.DSTREAM_SCALEOUT_DUMP) {
+      const dump = { zero: zeroTime, output: last, lines: input.records.map((r) => [r.partition, r.value]), copies: copies.map((x) => ({ instance: x.instance, committed: x.committed, assignments: x.assignments })) };
+      writeFileSync(process.env.DSTREAM_SCALEOUT_DUMP, JSON.stringify(dump));
+    }
+    throw new Error(`${e.message}: reached ${reached}; the copies committed ${read} of ${input.records.length} input records\n${copies.map((x) => `--- ${x.instance}\n${x.output().slice(-2500)}`).join("\n")}`);
+  });
+  const seen = new Set<string>();
+  const totals = new Map<string, number>();
+  for (const [k, v] of got) {
+    assert.ok(!seen.has(k), `(batch, word) ${k} appears once to a read_committed reader`);
+    seen.add(k);
+    const w = k.split(" ")[1]!;
+    totals.set(w, (totals.get(w) ?? 0) + Number(v));
+  }
+  assert.deepEqual(new Map([...totals].sort()), new Map([...input.expected].sort()), "the totals are the input's, word by word");
+  return got;
 }
