@@ -65,7 +65,7 @@ export type {
 } from "./streaming/scheduler/StreamingListener.js";
 export type { BatchInfo, OutputOperationInfo, StreamInputInfo } from "./streaming/scheduler/BatchInfo.js";
 export { ReceiverInputDStream } from "./streaming/dstream/ReceiverInputDStream.js";
-export { Receiver } from "./streaming/receiver/Receiver.js";
+export { Receiver, type UniqueStoreResult } from "./streaming/receiver/Receiver.js";
 export type { ReceiverSupervisor } from "./streaming/receiver/ReceiverSupervisor.js";
 
 // ---------------------------------------------------------------------------

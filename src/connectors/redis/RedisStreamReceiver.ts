@@ -30,8 +30,10 @@ const MAX_BACKOFF_MS = 30_000;
  * entries a kill or a disconnect left unacknowledged stay in the group's pending list: on every
  * (re)start the receiver first reads its own pending entries again, then claims with XAUTOCLAIM
  * those other consumers left idle for `claimIdleMs` (a consumer that died), then reads new ones.
- * Entry ids are unique, so a consumer of the stream can drop the duplicates a kill between
- * storing and XACK produces.
+ * Entries are stored with their ids (`storeUnique`), so an entry stored and then delivered again
+ * because its XACK never left (a kill, a lost connection, a server restart) is XACKed and not
+ * stored twice, for as long as the driver holds its block: after a restart, that is when the
+ * write-ahead log recovered it.
  */
 export class RedisStreamReceiver extends Receiver<StreamEntry> {
   private client: Client | undefined;
@@ -111,7 +113,7 @@ export class RedisStreamReceiver extends Receiver<StreamEntry> {
   /** Stores the entries as one block, then XACKs them; the rate limit spaces reads out. */
   private async storeAndAck(client: Client, entries: StreamEntry[]): Promise<void> {
     const started = Date.now();
-    await this.storeMultiple(entries);
+    await this.storeUnique(entries, entries.map((e) => e.id));
     if (this.client !== client) return;
     await client.sendCommand(["XACK", this.config.key, this.config.group, ...entries.map((e) => e.id)]);
     const rate = this.config.maxRatePerSec;
