@@ -145,6 +145,7 @@ function errorText(c: RedisStreamReceiverConfig, e: unknown): string {
   const code = (e as { code?: string }).code;
   if (/WRONGPASS|NOAUTH|AUTH/.test(msg)) return `Redis: ${redact(c.url)} refused the login: ${msg}; check the user and password in the URL (redis://user:password@host:port)`;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || /ECONNREFUSED/.test(msg)) return `Redis: cannot connect to ${redact(c.url)} (ECONNREFUSED); start the server or fix the URL`;
+  if (/client is closed|socket closed|ECONNRESET/i.test(msg)) return `Redis: the connection to ${redact(c.url)} closed while reading stream "${c.key}" (${msg})`;
   return `Redis: reading stream "${c.key}" at ${redact(c.url)} failed: ${msg}`;
 }
 
