@@ -66,7 +66,7 @@ export type {
 } from "./streaming/scheduler/StreamingListener.js";
 export type { BatchInfo, OutputOperationInfo, StreamInputInfo } from "./streaming/scheduler/BatchInfo.js";
 export { ReceiverInputDStream } from "./streaming/dstream/ReceiverInputDStream.js";
-export { Receiver } from "./streaming/receiver/Receiver.js";
+export { Receiver, type UniqueStoreResult } from "./streaming/receiver/Receiver.js";
 export { RateController } from "./streaming/scheduler/RateController.js";
 export { PIDRateEstimator } from "./streaming/scheduler/rate/PIDRateEstimator.js";
 export { createRateEstimator, type RateEstimator } from "./streaming/scheduler/rate/RateEstimator.js";

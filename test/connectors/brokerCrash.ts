@@ -3,8 +3,10 @@
  * test/fixtures/brokerWalApp.ts consumes messages the broker already holds, is SIGKILLed while
  * records flow, and is resumed with getOrCreate, several times. Since each input acknowledges a
  * message only once its block is in the write-ahead log, the broker delivers again whatever a kill
- * left unacknowledged: in the end every message is in some batch's output, duplicates allowed
- * (stored, then killed before the acknowledgement left), and nothing else is.
+ * left unacknowledged: in the end every message is in some batch's output, and nothing else is.
+ * An input that deduplicates by id (`unique`) must also give each message once, although every
+ * other kill lands just after a block is stored and before it is acknowledged; for the others,
+ * duplicates are allowed (stored, then killed before the acknowledgement left).
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -30,7 +32,8 @@ export interface CrashRun {
  * Runs the fixture for `connector` with `config` and kills it `kills` times once batches carry
  * records; `expected` is what the broker holds (published before or while it runs).
  */
-export async function killMidStream(t: TestContext, connector: string, config: Record<string, string>, expected: readonly string[], kills = 3): Promise<CrashRun> {
+export async function killMidStream(t: TestContext, connector: string, config: Record<string, string>, expected: readonly string[], options: { kills?: number; unique?: boolean } = {}): Promise<CrashRun> {
+  const { kills = 3, unique = false } = options;
   const work = mkdtempSync(join(tmpdir(), `dstream-${connector}-wal-`));
   const output = join(work, "out");
   mkdirSync(output);
@@ -50,6 +53,7 @@ export async function killMidStream(t: TestContext, connector: string, config: R
   for (let k = 0; k < kills; k++) {
     await app.waitForLine((l) => /^BATCH \d+ [1-9]/.test(l), 60_000, "a batch with records");
     await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
+    if (unique && k % 2 === 0) await killBetweenStoreAndAck(app);
     assert.equal((await app.kill("SIGKILL")).signal, "SIGKILL", `the application ended on its own:\n${app.stderr.slice(-2000)}`);
     killedAt.push(seen().size);
     if (done()) break;
@@ -63,6 +67,23 @@ export async function killMidStream(t: TestContext, connector: string, config: R
   const distinct = new Set(all);
   for (const r of expected) assert.ok(distinct.has(r), `message ${r} was processed`);
   assert.equal(distinct.size, want.size, "nothing but the broker's messages");
-  t.diagnostic(`${all.length - want.size} records were processed twice (stored, then killed before the acknowledgement)`);
+  const twice = all.length - want.size;
+  t.diagnostic(`${twice} records were processed twice (stored, then killed before the acknowledgement)`);
+  if (unique) assert.equal(twice, 0, `each message processed once; processed more than once: ${repeated(all).slice(0, 20).join(", ")}`);
   return { expected, output: all };
+}
+
+/** Asks the fixture to die right after its next block is stored, before the acknowledgement; SIGKILL if no block comes. */
+async function killBetweenStoreAndAck(app: ChildApp): Promise<void> {
+  app.signal("SIGUSR2");
+  const timer = setTimeout(() => app.signal("SIGKILL"), 10_000);
+  await app.exited;
+  clearTimeout(timer);
+}
+
+function repeated(records: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out = new Set<string>();
+  for (const r of records) (seen.has(r) ? out : seen).add(r);
+  return [...out];
 }

@@ -13,6 +13,8 @@ export interface RabbitMQReceiverConfig {
   readonly queue: string;
   /** Unacknowledged deliveries the broker may have out to us at once (basic.qos). */
   readonly prefetch: number;
+  /** Drop a delivery whose `messageId` a stored block already has (see `Receiver.storeUnique`). */
+  readonly deduplicate: boolean;
 }
 
 interface Delivery {
@@ -29,6 +31,10 @@ const MAX_BACKOFF_MS = 30_000;
  * bounds what is unacknowledged, so the store's speed (and the receiver rate limit) paces the
  * broker. A connection or channel that closes is reopened with exponential backoff; its
  * unacknowledged deliveries go back to the queue by AMQP's rules and arrive again (at least once).
+ * A delivery whose publisher set `messageId` is stored with it as its id, so one that arrives again
+ * after it was stored (the acknowledgement lost to a kill or a closed connection) is acknowledged
+ * and not stored twice, while the driver holds its block (recovered from the write-ahead log
+ * after a restart); one without `messageId` stays at least once.
  */
 export class RabbitMQReceiver<T> extends Receiver<T> {
   private connection: ChannelModel | undefined;
@@ -139,7 +145,8 @@ export class RabbitMQReceiver<T> extends Receiver<T> {
       channel.ack(message);
       return;
     }
-    this.buffer!.add(record, { channel, message });
+    const id: unknown = message.properties.messageId;
+    this.buffer!.add(record, { channel, message }, this.config.deduplicate && typeof id === "string" && id.length > 0 ? id : undefined);
   }
 }
 

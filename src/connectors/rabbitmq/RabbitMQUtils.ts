@@ -11,6 +11,11 @@ export interface RabbitMQStreamOptions {
   readonly queue: string;
   /** Unacknowledged deliveries at once (default 1000). */
   readonly prefetch?: number;
+  /**
+   * Deliveries whose publisher set `messageId` are stored with it and one already stored is not
+   * stored again (default true); turn off for publishers whose message ids are not unique.
+   */
+  readonly deduplicate?: boolean;
   readonly storageLevel?: StorageLevel;
 }
 
@@ -46,5 +51,7 @@ function stream<T>(op: string, ssc: StreamingContext, options: RabbitMQStreamOpt
   }
   const prefetch = options.prefetch ?? 1000;
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65535) throw new IllegalArgumentException(`${op}: prefetch must be an integer in 1-65535, got ${String(prefetch)}`);
-  return ssc.receiverStream(new RabbitMQReceiver({ url, queue, prefetch }, decode, defaultDecoder, options.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER));
+  const deduplicate = options.deduplicate ?? true;
+  if (typeof deduplicate !== "boolean") throw new IllegalArgumentException(`${op}: deduplicate must be true or false, got ${String(deduplicate)}`);
+  return ssc.receiverStream(new RabbitMQReceiver({ url, queue, prefetch, deduplicate }, decode, defaultDecoder, options.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER));
 }

@@ -29,8 +29,10 @@ const MAX_BACKOFF_MS = 30_000;
  * entries a kill or a disconnect left unacknowledged stay in the group's pending list: on every
  * (re)start the receiver first reads its own pending entries again, then claims with XAUTOCLAIM
  * those other consumers left idle for `claimIdleMs` (a consumer that died), then reads new ones.
- * Entry ids are unique, so a consumer of the stream can drop the duplicates a kill between
- * storing and XACK produces.
+ * Entries are stored with their ids (`storeUnique`), so an entry stored and then delivered again
+ * because its XACK never left (a kill, a lost connection, a server restart) is XACKed and not
+ * stored twice, for as long as the driver holds its block: after a restart, that is when the
+ * write-ahead log recovered it.
  */
 export class RedisStreamReceiver extends Receiver<StreamEntry> {
   private client: Client | undefined;
@@ -109,7 +111,7 @@ export class RedisStreamReceiver extends Receiver<StreamEntry> {
 
   /** Stores the entries as one block, then XACKs them; the rate limit spaces reads out. */
   private async storeAndAck(client: Client, entries: StreamEntry[]): Promise<void> {
-    await this.storeMultiple(entries);
+    await this.storeUnique(entries, entries.map((e) => e.id));
     if (this.client !== client) return;
     await client.sendCommand(["XACK", this.config.key, this.config.group, ...entries.map((e) => e.id)]);
     const pause = this.rateLimitPauseMs(entries.length);
@@ -138,6 +140,7 @@ function errorText(c: RedisStreamReceiverConfig, e: unknown): string {
   const code = (e as { code?: string }).code;
   if (/WRONGPASS|NOAUTH|AUTH/.test(msg)) return `Redis: ${redact(c.url)} refused the login: ${msg}; check the user and password in the URL (redis://user:password@host:port)`;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || /ECONNREFUSED/.test(msg)) return `Redis: cannot connect to ${redact(c.url)} (ECONNREFUSED); start the server or fix the URL`;
+  if (/client is closed|socket closed|ECONNRESET/i.test(msg)) return `Redis: the connection to ${redact(c.url)} closed while reading stream "${c.key}" (${msg})`;
   return `Redis: reading stream "${c.key}" at ${redact(c.url)} failed: ${msg}`;
 }
 

@@ -24,6 +24,8 @@ export interface AckingBlockBufferOptions<A> {
 export class AckingBlockBuffer<T, A> {
   private records: T[] = [];
   private acks: A[] = [];
+  /** The records' ids, once some record came with one (then one entry per record). */
+  private ids: Array<string | undefined> | undefined;
   private storing: Promise<void> | undefined;
   private scheduled = false;
   private nextAllowedAt = 0;
@@ -42,9 +44,15 @@ export class AckingBlockBuffer<T, A> {
     return this.records.length + (this.storing ? 1 : 0);
   }
 
-  add(record: T, ack: A): void {
+  /**
+   * `id`: the record's id from its source, if it has one; a record whose id is already stored is
+   * then acknowledged with its block and not stored again (see `Receiver.storeUnique`).
+   */
+  add(record: T, ack: A, id?: string): void {
+    if (id !== undefined && this.ids === undefined) this.ids = new Array<string | undefined>(this.records.length).fill(undefined);
     this.records.push(record);
     this.acks.push(ack);
+    this.ids?.push(id);
     this.schedule();
   }
 
@@ -56,6 +64,7 @@ export class AckingBlockBuffer<T, A> {
     const acks = this.acks;
     this.records = [];
     this.acks = [];
+    this.ids = undefined;
     return acks;
   }
 
@@ -90,11 +99,14 @@ export class AckingBlockBuffer<T, A> {
     const n = Math.min(this.records.length, this.maxBlockRecords, Math.max(1, Math.ceil(rate / 5)));
     const records = this.records.splice(0, n);
     const acks = this.acks.splice(0, n);
+    const ids = this.ids?.splice(0, n);
+    if (this.ids?.length === 0) this.ids = undefined;
     const pause = this.receiver.rateLimitPauseMs(n);
     if (pause > 0) this.nextAllowedAt = Date.now() + pause;
     this.storing = (async () => {
       try {
-        await this.receiver.storeMultiple(records);
+        if (ids === undefined) await this.receiver.storeMultiple(records);
+        else await this.receiver.storeUnique(records, ids);
       } catch (e) {
         this.options.onStoreFailed(acks, e);
         return;

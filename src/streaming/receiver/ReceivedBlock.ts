@@ -19,6 +19,11 @@ export interface ReceivedBlock {
   /** The streaming clock's reading when the block's last record was stored: the block belongs to the first batch at or after it. */
   time: number;
   metadata?: unknown;
+  /**
+   * The ids their source gave the block's records, for those that have one (`storeUnique`):
+   * kept on the driver and in the write-ahead log, so a redelivered record is recognised.
+   */
+  recordIds?: readonly string[];
 }
 
 /** Where a stored block's bytes are: shared memory every executor can read, or a local file. */

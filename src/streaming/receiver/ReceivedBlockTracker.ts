@@ -1,4 +1,5 @@
 import type { StoredBlock } from "./ReceivedBlock.js";
+import { HeldRecordIds } from "./HeldRecordIds.js";
 
 /**
  * Which stored blocks belong to which batch. A block waits unallocated until the first batch
@@ -10,19 +11,28 @@ export class ReceivedBlockTracker {
   protected readonly unallocated = new Map<number, StoredBlock[]>();
   /** streamId → batch time (ms) → blocks. */
   protected readonly allocated = new Map<number, Map<number, StoredBlock[]>>();
+  /** The ids of the held blocks' records, for receivers that store with ids. */
+  protected readonly recordIds = new HeldRecordIds();
   private readonly ignored = new Set<number>();
 
-  addBlock(block: StoredBlock): boolean {
+  addBlock(block: StoredBlock, recordIds?: readonly string[]): boolean {
     if (this.ignored.has(block.streamId)) return false;
     let q = this.unallocated.get(block.streamId);
     if (!q) this.unallocated.set(block.streamId, (q = []));
     q.push(block);
+    if (recordIds) this.recordIds.add(block.streamId, block.id, recordIds);
     return true;
+  }
+
+  /** Whether a block the tracker holds for `streamId` has a record with this id. */
+  hasRecordId(streamId: number, recordId: string): boolean {
+    return this.recordIds.has(streamId, recordId);
   }
 
   /** Blocks of a stream that no output reads are dropped as they arrive, rather than kept forever. */
   ignoreStream(streamId: number): void {
     this.ignored.add(streamId);
+    this.recordIds.removeBlocks(this.unallocated.get(streamId) ?? []);
     this.unallocated.delete(streamId);
   }
 
@@ -62,6 +72,7 @@ export class ReceivedBlockTracker {
       byBatch.delete(t);
       removed.push(...blocks);
     }
+    this.recordIds.removeBlocks(removed);
     return removed;
   }
 
@@ -72,6 +83,7 @@ export class ReceivedBlockTracker {
     for (const m of this.allocated.values()) for (const bs of m.values()) all.push(...bs);
     this.unallocated.clear();
     this.allocated.clear();
+    this.recordIds.clear();
     return all;
   }
 }

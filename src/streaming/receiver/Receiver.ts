@@ -2,6 +2,12 @@ import { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { IllegalArgumentException, IllegalStateException } from "../../core/errors.js";
 import type { ReceiverSupervisor } from "./ReceiverSupervisor.js";
 
+/** What `Receiver.storeUnique` did: records stored in the new block, and records not stored because their id already was. */
+export interface UniqueStoreResult {
+  readonly stored: number;
+  readonly duplicates: number;
+}
+
 /**
  * Spark's Receiver: a long-running source of data for a `receiverStream`. Implement `onStart`
  * (set up connections and begin receiving, without blocking: use callbacks or an async loop)
@@ -62,6 +68,26 @@ export abstract class Receiver<T> {
   /** Stores records as one block; resolves once the block is stored. */
   storeMultiple(dataBuffer: readonly T[] | Iterator<T> | Iterable<T>, metadata?: unknown): Promise<void> {
     return this.attached("store").pushMultiple(dataBuffer, metadata);
+  }
+
+  /**
+   * Stores records as one block, as `storeMultiple`, each with the id its source gives it (a Redis
+   * Streams entry id, an AMQP `messageId`, a JetStream stream sequence; `undefined` for a record
+   * without one, which is always stored). A record whose id is already stored is not stored
+   * again: a source that redelivers what it never saw acknowledged (stored, then killed or
+   * disconnected before the acknowledgement left) gives it once. Resolves once the block is
+   * stored, and once any block still being stored that holds one of the repeated ids is; then
+   * acknowledge every record given, repeats included. Rejects, without acknowledging, if either
+   * store fails.
+   *
+   * The window is what the driver still holds: the blocks not yet freed (each is kept until its
+   * batch is cleaned up, about `rememberDuration` after the batch), and, after a restart with the
+   * receiver write-ahead log, every block the log recovered. A record delivered again after its
+   * block was freed, or after a restart without the log (whose blocks are gone), is stored again.
+   * Ids are compared per input stream, as strings: they must be unique in the source.
+   */
+  storeUnique(records: readonly T[], ids: ReadonlyArray<string | undefined>, metadata?: unknown): Promise<UniqueStoreResult> {
+    return this.attached("storeUnique").pushUnique(records, ids, metadata);
   }
 
   /**

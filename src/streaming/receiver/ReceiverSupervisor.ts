@@ -1,9 +1,9 @@
-import { SparkException } from "../../core/errors.js";
+import { IllegalArgumentException, SparkException } from "../../core/errors.js";
 import { logger } from "../../core/log.js";
 import type { StorageLevel } from "../../core/storage/StorageLevel.js";
 import { packRecords } from "../../core/serialization/blockCodec.js";
 import type { Clock } from "../util/Clock.js";
-import type { Receiver } from "./Receiver.js";
+import type { Receiver, UniqueStoreResult } from "./Receiver.js";
 import type { ReceivedBlock } from "./ReceivedBlock.js";
 import { BlockGenerator } from "./BlockGenerator.js";
 import { LineBlockGenerator } from "./LineBlockGenerator.js";
@@ -19,6 +19,8 @@ export interface ReceiverSupervisorHost {
   readonly rateLimiterSettings: RateLimiterSettings;
   /** Stores a block and hands it to the block tracker; a promise when storing is asynchronous. */
   storeBlock(block: ReceivedBlock, level: StorageLevel): void | Promise<void>;
+  /** Whether a block still held for the stream (recovered from the write-ahead log included) has a record with this id. */
+  hasRecordId(streamId: number, recordId: string): boolean;
   receiverStarted(streamId: number): void;
   receiverError(streamId: number, message: string, error: unknown): void;
   receiverStopped(streamId: number, message: string, error: unknown): void;
@@ -43,6 +45,8 @@ export class ReceiverSupervisor<T> {
   private received = 0;
   /** The receiver's rate limit; the rate controller moves it under backpressure. */
   readonly rateLimiter: RateLimiter;
+  /** Ids of records in blocks being stored, which the tracker does not hold yet. */
+  private readonly storingIds = new Map<string, Promise<void>>();
   /** Set once the final blocks are cut: data stored during onStop still counts, later data cannot. */
   private closed = false;
 
@@ -174,6 +178,52 @@ export class ReceiverSupervisor<T> {
     this.received += records.length;
     const bytes = packRecords(records);
     return this.storeNow({ streamId: this.streamId, format: "packed", bytes, numRecords: records.length, time: this.host.clock.getTimeMillis(), metadata });
+  }
+
+  /**
+   * Stores as one block the records whose id no held block has and no block being stored has;
+   * a record repeating one of those waits for that block's store, and fails with it, so it is
+   * acknowledged only once some block durably holds it.
+   */
+  pushUnique(items: readonly T[], ids: ReadonlyArray<string | undefined>, metadata: unknown): Promise<UniqueStoreResult> {
+    this.checkActive();
+    if (!Array.isArray(items) || !Array.isArray(ids) || ids.length !== items.length) {
+      throw new IllegalArgumentException(`Receiver.storeUnique: give one id (or undefined) per record; got ${Array.isArray(ids) ? ids.length : String(ids)} ids for ${Array.isArray(items) ? items.length : String(items)} records`);
+    }
+    const kept: T[] = [];
+    const keptIds: string[] = [];
+    const waits = new Set<Promise<void>>();
+    const inBlock = new Set<string>();
+    for (let i = 0; i < items.length; i++) {
+      const id = ids[i];
+      if (id !== undefined) {
+        if (inBlock.has(id)) continue;
+        const storing = this.storingIds.get(id);
+        if (storing !== undefined) {
+          waits.add(storing);
+          continue;
+        }
+        if (this.host.hasRecordId(this.streamId, id)) continue;
+        inBlock.add(id);
+        keptIds.push(id);
+      }
+      kept.push(items[i]!);
+    }
+    const duplicates = items.length - kept.length;
+    if (duplicates > 0) logger().info(`Receiver ${this.streamId}: ${duplicates} record(s) delivered again were already stored (same id) and are not stored twice`);
+    if (kept.length > 0) {
+      this.received += kept.length;
+      const block: ReceivedBlock = { streamId: this.streamId, format: "packed", bytes: packRecords(kept), numRecords: kept.length, time: this.host.clock.getTimeMillis(), metadata };
+      if (keptIds.length > 0) block.recordIds = keptIds;
+      const stored = this.storeNow(block);
+      for (const id of keptIds) this.storingIds.set(id, stored);
+      const settled = (): void => {
+        for (const id of keptIds) if (this.storingIds.get(id) === stored) this.storingIds.delete(id);
+      };
+      stored.then(settled, settled);
+      waits.add(stored);
+    }
+    return Promise.all(waits).then(() => ({ stored: kept.length, duplicates }));
   }
 
   pushBytes(bytes: Uint8Array, metadata: unknown): Promise<void> {

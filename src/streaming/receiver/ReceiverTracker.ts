@@ -132,13 +132,17 @@ export class ReceiverTracker implements ReceiverSupervisorHost {
     const id = `input-${block.streamId}-${this.nextBlock++}`;
     const stored = this.handler.storeBlock(block, id, level);
     const add = (b: StoredBlock): void => {
-      if (!this.blocks.addBlock(b)) this.handler.removeBlocks([b]);
+      if (!this.blocks.addBlock(b, block.recordIds)) this.handler.removeBlocks([b]);
     };
     if (stored instanceof Promise) {
       this.storing++;
       return stored.then(add).finally(() => this.storing--);
     }
     add(stored);
+  }
+
+  hasRecordId(streamId: number, recordId: string): boolean {
+    return this.blocks.hasRecordId(streamId, recordId);
   }
 
   receiverStarted(streamId: number): void {

@@ -9,6 +9,8 @@ export interface LoggedBlock {
   numRecords: number | undefined;
   time: number;
   metadata?: unknown;
+  /** Its records' ids from their source, when the receiver gave them (`storeUnique`). */
+  recordIds?: readonly string[];
   /** The record holding the block's bytes, in its stream's data log. */
   data: WalRecordHandle;
 }

@@ -20,6 +20,8 @@ export interface WalStoredBlock extends StoredBlock {
 export interface RecoveredBlocks {
   unallocated: Map<number, StoredBlock[]>;
   allocated: Map<number, Map<number, StoredBlock[]>>;
+  /** The record ids of the recovered blocks that have them: block → ids. */
+  recordIds: Array<{ block: StoredBlock; ids: readonly string[] }>;
   /** Larger than every recovered block id's number, so new ids do not repeat them. */
   nextBlockId: number;
 }
@@ -85,6 +87,7 @@ export class ReceivedBlockWriteAheadLog {
       this.state.apply(e);
     }
     const toStored = new Map<string, StoredBlock>();
+    const recordIds: RecoveredBlocks["recordIds"] = [];
     let nextBlockId = 0;
     for (const [k, b] of [...this.state.blocks]) {
       let bytes: Buffer;
@@ -109,6 +112,7 @@ export class ReceivedBlockWriteAheadLog {
         walKey: blockKey(b),
       };
       toStored.set(k, stored);
+      if (b.recordIds !== undefined && b.recordIds.length > 0) recordIds.push({ block: stored, ids: b.recordIds });
       const n = Number(/-(\d+)$/.exec(b.id)?.[1]);
       if (Number.isInteger(n)) nextBlockId = Math.max(nextBlockId, n + 1);
     }
@@ -127,7 +131,7 @@ export class ReceivedBlockWriteAheadLog {
     for (const l of unallocated.values()) blocks += l.length;
     for (const m of allocated.values()) for (const l of m.values()) blocks += l.length;
     logger().info(`Recovered ${blocks} received block(s) from the write-ahead log in ${this.root}`);
-    return { unallocated, allocated, nextBlockId };
+    return { unallocated, allocated, recordIds, nextBlockId };
   }
 
   /** Logs a block's bytes and its addition; the key names it in later events. */
@@ -135,6 +139,7 @@ export class ReceivedBlockWriteAheadLog {
     const data = this.dataLog(block.streamId).append(block.bytes);
     const logged: LoggedBlock = { id, streamId: block.streamId, format: block.format, numRecords: block.numRecords, time: block.time, data: data.handle };
     if (block.metadata !== undefined) logged.metadata = block.metadata;
+    if (block.recordIds !== undefined && block.recordIds.length > 0) logged.recordIds = block.recordIds;
     const added = this.append({ t: "add", block: logged });
     return { key: blockKey(logged), durable: Promise.all([data.durable, added]).then(() => undefined) };
   }

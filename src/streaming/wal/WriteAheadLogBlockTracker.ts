@@ -14,14 +14,19 @@ export class WriteAheadLogBlockTracker extends ReceivedBlockTracker {
     super();
   }
 
-  /** Puts back what the log recovered, before any batch asks for blocks. */
+  /**
+   * Puts back what the log recovered, before any batch asks for blocks, record ids included:
+   * a record the source delivers again because the kill came before its acknowledgement is then
+   * recognised by `storeUnique` for as long as its recovered block is held.
+   */
   restore(recovered: RecoveredBlocks): void {
     for (const [streamId, blocks] of recovered.unallocated) this.unallocated.set(streamId, [...blocks]);
     for (const [streamId, byTime] of recovered.allocated) this.allocated.set(streamId, new Map(byTime));
+    for (const { block, ids } of recovered.recordIds) this.recordIds.add(block.streamId, block.id, ids);
   }
 
-  override addBlock(block: StoredBlock): boolean {
-    const added = super.addBlock(block);
+  override addBlock(block: StoredBlock, recordIds?: readonly string[]): boolean {
+    const added = super.addBlock(block, recordIds);
     if (!added) this.wal.logDrop(block.streamId, keysOf([block]));
     return added;
   }

@@ -18,10 +18,11 @@ after(async () => {
   await conn?.close();
 });
 
-async function queueWith(messages: Array<string | Buffer>): Promise<string> {
+/** A durable queue holding `messages`, published persistent; with `messageIds`, each text message's id is its body. */
+async function queueWith(messages: Array<string | Buffer>, messageIds = false): Promise<string> {
   const q = uniqueName("dstream-q");
   await ch.assertQueue(q, { durable: true });
-  for (const m of messages) ch.sendToQueue(q, Buffer.isBuffer(m) ? m : Buffer.from(m), { persistent: true });
+  for (const m of messages) ch.sendToQueue(q, Buffer.isBuffer(m) ? m : Buffer.from(m), { persistent: true, ...(messageIds && typeof m === "string" ? { messageId: m } : {}) });
   return q;
 }
 const range = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `m${from + i}`);
@@ -84,9 +85,9 @@ describe("RabbitMQUtils against RabbitMQ", () => {
   });
 });
 
-test("SIGKILL mid-stream with the WAL, then getOrCreate: every message is processed and the queue ends empty", { timeout: 300_000 }, async (t) => {
+test("SIGKILL mid-stream with the WAL (between storing and acknowledging too), then getOrCreate: every message (with a messageId) is processed exactly once and the queue ends empty", { timeout: 300_000 }, async (t) => {
   const expected = range(3000);
-  const q = await queueWith(expected);
-  await killMidStream(t, "rabbitmq", { url: AMQP_URL, queue: q, maxRate: "400" }, expected);
+  const q = await queueWith(expected, true);
+  await killMidStream(t, "rabbitmq", { url: AMQP_URL, queue: q, maxRate: "400" }, expected, { unique: true });
   assert.equal((await ch.checkQueue(q)).messageCount, 0);
 });

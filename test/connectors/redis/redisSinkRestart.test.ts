@@ -6,40 +6,21 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createClient } from "redis";
 import { RedisSink } from "../../../src/connectors/redis/index.js";
 import { Time } from "../../../src/index.js";
-import { freePort } from "../services.js";
-import { waitForPort } from "./sharedRedis.js";
+import { privateRedis } from "./sharedRedis.js";
 
 test("a Redis restart mid-stream loses nothing and duplicates nothing", async (t) => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "dstream-redis-restart-"));
-  const start = async (): Promise<ChildProcess> => {
-    const p = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"], { stdio: "ignore" });
-    await waitForPort(port);
-    return p;
-  };
-  let server = await start();
-  t.after(() => {
-    server.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const url = `redis://127.0.0.1:${port}`;
+  const server = await privateRedis(t);
+  const url = server.url;
   const sink = RedisSink.create({ url, queryId: "restart", mode: { type: "stream", key: "out" } });
   const batch = (b: number): Array<Record<string, string>> => Array.from({ length: 10 }, (_, i) => ({ n: `${b}:${i}` }));
   const batches = 20;
   const killAt = 8 + Math.floor(Math.random() * 6);
   const errors: string[] = [];
   for (let b = 1; b <= batches; b++) {
-    if (b === killAt) {
-      server.kill("SIGKILL");
-      await new Promise((r) => server.once("exit", r));
-    }
+    if (b === killAt) await server.crash();
     for (;;) {
       try {
         await sink.writePartition(new Time(b * 1000), 0, batch(b));
@@ -47,7 +28,7 @@ test("a Redis restart mid-stream loses nothing and duplicates nothing", async (t
       } catch (e) {
         errors.push((e as Error).message);
         if (errors.length > 5) throw e;
-        server = await start();
+        await server.start();
         // Recovery replays the batches after the last checkpoint: here the three before the kill.
         for (let r = b - 3; r < b; r++) assert.equal(await sink.writePartition(new Time(r * 1000), 0, batch(r)), false, `replayed batch ${r} is skipped`);
       }
