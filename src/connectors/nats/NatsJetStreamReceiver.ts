@@ -202,7 +202,8 @@ export class NatsJetStreamReceiver<T> extends Receiver<NatsMessage<T>> {
     }
     this.pending.add(seq);
     const headers = headerRecord(m);
-    this.buffer!.add({ subject: m.subject, data, seq, ...(headers ? { headers } : {}), timestamp: Number(m.timestampNanos / 1_000_000n) }, m);
+    // The sequence as its id: a delivery stored before a kill, but never acknowledged, is not stored twice after recovery.
+    this.buffer!.add({ subject: m.subject, data, seq, ...(headers ? { headers } : {}), timestamp: Number(m.timestampNanos / 1_000_000n) }, m, String(seq));
   }
 
   private reconnect(message: string, error?: unknown): void {
