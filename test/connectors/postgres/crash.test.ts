@@ -6,11 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { PostgresWriteMode } from "../../../src/connectors/postgres/index.js";
-import { ChildApp, prng, waitUntil } from "../../streaming/recovery/childApp.js";
+import { killWhileFilesArrive } from "../sinkCrash.js";
 import { POSTGRES_URL, uniqueTable, usePostgres } from "./support.js";
 
 const query = usePostgres();
@@ -59,65 +56,17 @@ for (const c of CASES) {
     await query(`CREATE TABLE ${writes} (id integer NOT NULL, value double precision NOT NULL)`);
     await query(`CREATE FUNCTION ${writes}_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${writes} VALUES (NEW.id, NEW.value); RETURN NEW; END $$`);
     await query(`CREATE TRIGGER ${writes}_log AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${writes}_log()`);
-    const work = mkdtempSync(join(tmpdir(), "dstream-pg-crash-"));
-    const input = join(work, "in");
-    const staging = join(work, "staging");
-    mkdirSync(input);
-    mkdirSync(staging);
-    const cp = join(work, "cp");
-    const start = (): ChildApp => new ChildApp("test/fixtures/postgresSinkApp.ts", [input, cp, POSTGRES_URL, table, c.mode, "200"]);
-    let app = start();
-    t.after(async () => {
-      await app.kill("SIGKILL");
-      rmSync(work, { recursive: true, force: true });
-    });
-    await app.waitForLine((l) => l === "STARTED", 60_000, "the application to start");
-    // A run killed before its first checkpoint starts afresh and ignores older files: produce after one exists.
-    await waitUntil(() => (readdirSync(cp).some((n) => n.startsWith("checkpoint-")) ? true : undefined), 30_000, "the first checkpoint");
-    const inputRows: Row[] = [];
-    const producer = (async () => {
-      for (let f = 0; f < FILES; f++) {
-        const lines: string[] = [];
-        for (let l = 0; l < LINES; l++) {
-          const r = c.row(f * LINES + l);
-          inputRows.push(r);
-          lines.push(`${r.id} ${r.device} ${r.value}`);
-        }
-        writeFileSync(join(staging, `f${f}`), lines.join("\n") + "\n");
-        renameSync(join(staging, `f${f}`), join(input, `f${String(f).padStart(3, "0")}.txt`));
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    })();
-    const rnd = prng(c.seed);
-    // Rows written so far: grows with every batch committed, in each mode (upsert's table stops growing at KEYS rows).
-    const written = async (): Promise<number> => Number((await query(`SELECT count(*)::int AS n FROM ${writes}`))[0]!.n);
+    const inputRows = Array.from({ length: FILES * LINES }, (_, n) => c.row(n));
     const lastValue = (FILES * LINES - 1) / 2;
-    const lastWritten = async (): Promise<boolean> => (await query(`SELECT 1 FROM ${writes} WHERE value = $1`, [lastValue])).length > 0;
-    const writtenAtKill: number[] = [];
-    for (let k = 0; k < KILLS; k++) {
-      // A file stream's batches report no record count: the writes growing say rows flow.
-      const before = writtenAtKill.at(-1) ?? 0;
-      const deadline = Date.now() + 60_000;
-      for (let w = await written(); w <= before && !(await lastWritten()); w = await written()) {
-        if (Date.now() > deadline || app.hasExited) throw new Error(`no rows arrive after restart ${k}\n${app.stderr.slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      await new Promise((r) => setTimeout(r, Math.floor(rnd() * 500)));
-      assert.equal((await app.kill("SIGKILL")).signal, "SIGKILL", `the application ended on its own:\n${app.stderr.slice(-2000)}`);
-      writtenAtKill.push(await written());
-      app = start();
-    }
-    await producer;
-    const deadline = Date.now() + 120_000;
-    while (!(await lastWritten())) {
-      if (Date.now() > deadline || app.hasExited) throw new Error(`the last input row was never written (${await written()} rows written)\n${app.stderr.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // A batch or two more: the last batch's other partitions commit, and a duplicate written late would still show.
-    const seen = app.lines.length;
-    await waitUntil(() => (app.lines.slice(seen).filter((l) => l.startsWith("BATCH")).length >= 2 ? true : undefined), 30_000, "two more batches");
-    await app.kill("SIGTERM");
-    t.diagnostic(`rows written at each kill: ${writtenAtKill.join(", ")}`);
+    await killWhileFilesArrive(t, {
+      fixture: (input, cp) => ({ script: "test/fixtures/postgresSinkApp.ts", args: [input, cp, POSTGRES_URL, table, c.mode, "200"] }),
+      files: Array.from({ length: FILES }, (_, f) => inputRows.slice(f * LINES, (f + 1) * LINES).map((r) => `${r.id} ${r.device} ${r.value}`)),
+      // Rows written so far: grows with every batch committed, in each mode (upsert's table stops growing at KEYS rows).
+      written: async () => Number((await query(`SELECT count(*)::int AS n FROM ${writes}`))[0]!.n),
+      lastWritten: async () => (await query(`SELECT 1 FROM ${writes} WHERE value = $1`, [lastValue])).length > 0,
+      kills: KILLS,
+      seed: c.seed,
+    });
     const rows = await query(`SELECT id, device, value FROM ${table} ORDER BY id`);
     assert.deepEqual(rows, c.expected(inputRows), "no duplicate and no gap");
     assert.deepEqual(await query(`SELECT id, value, count(*)::int AS n FROM ${writes} GROUP BY id, value HAVING count(*) > 1 ORDER BY id, value`), [], "no row written twice");
