@@ -37,6 +37,15 @@ interface AckingClient {
 }
 
 const DEFERRED = new Error("dstream: acknowledgement deferred until the block is stored");
+/** How long a stop waits for stored blocks' acknowledgements to leave, and then for the disconnect. */
+const STOP_FLUSH_MS = 2000;
+
+/** `p`, or nothing after `ms`: what a stop waits for must not hold it for ever. */
+function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+}
+
 const MAX_BACKOFF_MS = 30_000;
 
 /**
@@ -92,7 +101,8 @@ export class MQTTReceiver<T> extends Receiver<T> {
       ...(c.cleanSession ? {} : { properties: { sessionExpiryInterval: c.sessionExpirySec } }),
       customHandleAcks: (topic, payload, packet, done) => {
         if (packet.qos !== 2) return done(0);
-        this.receive(client, topic, payload, packet);
+        // Deferred either way: a message that arrives as the receiver stops is never acknowledged, so the broker delivers it again.
+        if (mine()) this.receive(client, topic, payload, packet);
         done(DEFERRED);
       },
       ...(c.username === undefined ? {} : { username: c.username }),
@@ -102,10 +112,10 @@ export class MQTTReceiver<T> extends Receiver<T> {
     this.client = client;
     const mine = (): boolean => this.client === client && !this.isStopped();
     client.handleMessage = (packet, callback) => {
-      if (packet.qos === 1 && mine()) {
-        this.receive(client, packet.topic, packet.payload as Buffer, packet);
-        callback(DEFERRED);
-      } else callback();
+      if (packet.qos !== 1) return callback();
+      // A plain callback() would make mqtt.js send the PUBACK itself: only a stored block acknowledges.
+      if (mine()) this.receive(client, packet.topic, packet.payload as Buffer, packet);
+      callback(DEFERRED);
     };
     client.on("message", (topic, payload, packet) => {
       if (packet.qos === 0 && mine()) this.receive(client, topic, payload, packet);
@@ -133,11 +143,19 @@ export class MQTTReceiver<T> extends Receiver<T> {
     });
   }
 
-  onStop(): void {
+  async onStop(): Promise<void> {
     const client = this.client;
+    if (client?.connected) {
+      // The acknowledgements of blocks already stored leave before the connection closes: a
+      // forced end drops a PUBACK or PUBREC still being written, and the broker would deliver
+      // that message again. Bounded, so that a stuck store or connection cannot hold the stop.
+      await within(this.buffer?.flushed() ?? Promise.resolve(), STOP_FLUSH_MS);
+      await new Promise((r) => setImmediate(r));
+    }
     this.client = undefined;
     client?.removeAllListeners("close");
     client?.on("error", () => {});
+    if (client?.connected) await within(client.endAsync(false), STOP_FLUSH_MS);
     client?.end(true);
   }
 
