@@ -13,7 +13,7 @@ export interface RabbitMQStreamOptions {
   readonly prefetch?: number;
   /**
    * Deliveries whose publisher set `messageId` are stored with it and one already stored is not
-   * stored again (default true); turn off for publishers whose message ids are not unique.
+   * stored again (default false): turn on only when every publisher gives each message an id of its own.
    */
   readonly deduplicate?: boolean;
   readonly storageLevel?: StorageLevel;
@@ -51,7 +51,8 @@ function stream<T>(op: string, ssc: StreamingContext, options: RabbitMQStreamOpt
   }
   const prefetch = options.prefetch ?? 1000;
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65535) throw new IllegalArgumentException(`${op}: prefetch must be an integer in 1-65535, got ${String(prefetch)}`);
-  const deduplicate = options.deduplicate ?? true;
+  // Opt-in: AMQP does not make messageId unique, and a publisher that reuses one (a business key, a constant) would lose messages.
+  const deduplicate = options.deduplicate ?? false;
   if (typeof deduplicate !== "boolean") throw new IllegalArgumentException(`${op}: deduplicate must be true or false, got ${String(deduplicate)}`);
   return ssc.receiverStream(new RabbitMQReceiver({ url, queue, prefetch, deduplicate }, decode, defaultDecoder, options.storageLevel ?? StorageLevel.MEMORY_AND_DISK_SER));
 }

@@ -89,7 +89,9 @@ export class RedisStreamReceiver extends Receiver<StreamEntry> {
         if (claimed.length > 0) continue;
       }
       if (!mine()) return;
-      const fresh = parseEntries(readReply(await client.sendCommand(["XREADGROUP", "GROUP", c.group, c.consumer, "COUNT", String(c.count), "BLOCK", "500", "STREAMS", c.key, ">"])));
+      // Under a rate limit a read takes at most a fifth of a second's entries, so no batch gets a burst.
+      const count = Math.max(1, Math.min(c.count, Math.ceil(this.getCurrentRateLimit() / 5)));
+      const fresh = parseEntries(readReply(await client.sendCommand(["XREADGROUP", "GROUP", c.group, c.consumer, "COUNT", String(count), "BLOCK", "500", "STREAMS", c.key, ">"])));
       if (fresh.length > 0 && mine()) await this.storeAndAck(client, fresh);
     }
   }
