@@ -56,19 +56,23 @@ export class RateLimiter {
    * that they fit the limit. Permits are paced at the current limit: an idle spell earns no burst.
    */
   taken(records: number): number {
-    if (this.limit === Infinity || records <= 0) return 0;
-    const now = this.now();
-    this.nextFreeAt = Math.max(now, this.nextFreeAt) + (records * 1000) / this.limit;
-    return this.nextFreeAt - now;
+    const slot = this.reserve(records);
+    return slot === undefined ? 0 : slot.end - slot.now;
   }
 
   /** Resolves once `records` more fit the limit (at once when unlimited). */
   waitToPush(records = 1): Promise<void> {
-    if (this.limit === Infinity || records <= 0) return Promise.resolve();
+    const slot = this.reserve(records);
+    const wait = slot === undefined ? 0 : slot.start - slot.now;
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+  }
+
+  /** Books `records` permits at the current limit: when they start and end; undefined when nothing limits. */
+  private reserve(records: number): { now: number; start: number; end: number } | undefined {
+    if (this.limit === Infinity || records <= 0) return undefined;
     const now = this.now();
     const start = Math.max(now, this.nextFreeAt);
     this.nextFreeAt = start + (records * 1000) / this.limit;
-    const wait = start - now;
-    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+    return { now, start, end: this.nextFreeAt };
   }
 }
