@@ -9,6 +9,7 @@ export { Partitioner } from "./core/partitioner/Partitioner.js";
 export { HashPartitioner } from "./core/partitioner/HashPartitioner.js";
 export { RangePartitioner } from "./core/partitioner/RangePartitioner.js";
 export { Broadcast } from "./core/Broadcast.js";
+export { JsonFieldExtractor, JsonFieldParseError, type JsonValue } from "./core/util/JsonFieldExtractor.js";
 export { AccumulatorV2, LongAccumulator, DoubleAccumulator, CollectionAccumulator } from "./core/Accumulator.js";
 export { StatCounter } from "./core/util/StatCounter.js";
 export { TaskContext } from "./core/scheduler/TaskContext.js";

@@ -10,6 +10,7 @@ import { reviveAccumulator } from "../Accumulator.js";
 import { TaskContext } from "../scheduler/TaskContext.js";
 import { compareKeys } from "../util/compareKeys.js";
 import { copyValue } from "../util/copyValue.js";
+import { JsonFieldExtractor } from "../util/JsonFieldExtractor.js";
 import { describeError } from "../errors.js";
 import { packRecords, packValue } from "../serialization/blockCodec.js";
 import { decodeFields, rebuildPlan, type ReviveEnv } from "./plan.js";
@@ -36,6 +37,7 @@ const env: ReviveEnv = {
     ["taskContext", () => TaskContext],
     ["compareKeys", () => compareKeys],
     ["copyValue", () => copyValue],
+    ["jsonFieldExtractor", (d) => new JsonFieldExtractor(d as string[])],
   ]),
 };
 const stages = new Map<string, Promise<TaskWork>>();
