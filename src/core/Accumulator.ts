@@ -1,4 +1,5 @@
 import { TaskContext, type TaskAccumulator } from "./scheduler/TaskContext.js";
+import { appendAll } from "./util/appendAll.js";
 
 const SHIP = Symbol.for("dstream.ship");
 
@@ -100,7 +101,7 @@ export class CollectionAccumulator<T> extends AccumulatorV2<T, T[]> {
     this.items = [];
   }
   mergeUpdate(update: unknown): void {
-    this.items.push(...(update as T[]));
+    appendAll(this.items, update as T[]);
   }
 }
 

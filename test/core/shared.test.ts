@@ -69,6 +69,17 @@ forEachMaster("accumulators", (env) => {
     assert.throws(() => n.add("3" as unknown as number), TypeError);
   });
 
+  it("collect a task's 300k additions into a collection accumulator whole", async () => {
+    // Merging a task's update with push(...items) threw "Maximum call stack size exceeded" once a task added about 120k or more.
+    const c = env.sc.collectionAccumulator<number>("many");
+    await env.sc.parallelize([0, 1], 2).foreach((p) => {
+      for (let i = 0; i < 300_000; i++) c.add(p * 300_000 + i);
+    });
+    const got = c.value.slice().sort((a, b) => a - b);
+    assert.equal(got.length, 600_000);
+    assert.equal(got.every((x, i) => x === i), true);
+  });
+
   it("are counted once per successful task in an action, and again when a transformation is recomputed", async () => {
     const sc = env.sc;
     const inAction = sc.longAccumulator("action");

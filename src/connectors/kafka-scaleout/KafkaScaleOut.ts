@@ -103,6 +103,8 @@ export class KafkaScaleOut {
   readonly instanceId: string;
   private readonly params: Readonly<Record<string, unknown>>;
   private readonly sessionTimeoutMs: number;
+  /** The batch transaction's timeout: short, so that a dead copy's open transaction stops blocking read_committed readers soon. */
+  private readonly transactionTimeoutMs: number;
   private readonly firstBatchDelayMs: number;
   private readonly inputs: Array<ScaleOutInputDStream<unknown, unknown>> = [];
   private readonly reducers: Array<RepartitionInputDStream<unknown, unknown>> = [];
@@ -146,6 +148,7 @@ export class KafkaScaleOut {
     brokersOf(options.kafkaParams);
     this.params = { ...options.kafkaParams, "group.id": appId };
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+    this.transactionTimeoutMs = Math.max(this.sessionTimeoutMs, 10_000);
     this.firstBatchDelayMs = options.firstBatchDelayMs ?? Math.max(4_000, 3 * ssc.batchDuration.milliseconds);
     if (conf.getInt("spark.streaming.concurrentJobs", 1) > 1) {
       throw new ConfigException("KafkaScaleOut needs spark.streaming.concurrentJobs = 1: each batch's transaction commits in order");
@@ -238,7 +241,7 @@ export class KafkaScaleOut {
   private async gather(time: Time, produce: () => Promise<ProducerRecord[]>): Promise<void> {
     const b = this.batch(time);
     try {
-      b.records.push(...(await produce()));
+      for (const r of await produce()) b.records.push(r);
     } catch (e) {
       b.failed = true;
       throw e;
@@ -376,7 +379,7 @@ export class KafkaScaleOut {
     this.producer = KafkaClients.producer({
       ...this.params,
       "transactional.id": `${this.applicationId}-${this.instanceId}`,
-      "transaction.timeout.ms": Math.max(this.sessionTimeoutMs, 10_000),
+      "transaction.timeout.ms": this.transactionTimeoutMs,
     });
     try {
       await this.producer.initTransactions();
@@ -507,13 +510,14 @@ export class KafkaScaleOut {
     for (const red of this.reducers) {
       const c = red.commitFor(time);
       if (c) {
-        offsets.push(...c.offsets);
-        records.push(...c.progress);
+        for (const o of c.offsets) offsets.push(o);
+        for (const r of c.progress) records.push(r);
       }
     }
     const tasksChanged = this.committedTasks === undefined || this.committedTasks.join() !== state.tasks.join();
     if (tasksChanged) records.push({ topic: this.meta!.topic, partition: 0, key: this.tasksKey(), value: JSON.stringify(state.tasks) });
     const producer = this.producer!;
+    const begun = Date.now();
     try {
       await producer.beginTransaction();
       try {
@@ -532,6 +536,17 @@ export class KafkaScaleOut {
     } catch (e) {
       this.reset(time, e);
       if (e instanceof ProducerFencedException) {
+        const openMs = Date.now() - begun;
+        // The broker aborts a transaction left open past its timeout and bumps the producer's
+        // epoch, which the producer then sees as a fence: too big a batch, not a second copy.
+        if (openMs >= this.transactionTimeoutMs) {
+          throw new ProducerFencedException(
+            `KafkaScaleOut '${this.applicationId}': batch ${time} held its transaction open for ${openMs} ms, longer than transaction.timeout.ms (${this.transactionTimeoutMs} ms, ` +
+              `the larger of sessionTimeoutMs and 10 s), so the broker aborted it (${records.length} records to write). Cap the records a batch reads with ` +
+              `spark.streaming.kafka.maxRatePerPartition (records per second per partition), or raise sessionTimeoutMs. ${e.message}`,
+            { cause: e },
+          );
+        }
         throw new ProducerFencedException(
           `KafkaScaleOut '${this.applicationId}': another copy runs with instance id '${this.instanceId}' (transactional.id ${producer.transactionalId}); give each copy its own instanceId. ${e.message}`,
           { cause: e },
