@@ -19,9 +19,11 @@ import {
 import { agreeOnGrid, type GridRecord } from "./BatchGrid.js";
 import { GroupMembership, type MembershipState } from "./GroupMembership.js";
 import { MetadataTopic } from "./MetadataTopic.js";
-import { MARKER_HEADER, RepartitionInputDStream, TIME_HEADER } from "./RepartitionInputDStream.js";
+import { RepartitionInputDStream } from "./RepartitionInputDStream.js";
+import { MARKER_HEADER, TIME_HEADER, type Reducer, type ReducerRuntime } from "./RepartitionReader.js";
 import { ScaleOutInputDStream, type ScaleOutRuntime } from "./ScaleOutInputDStream.js";
 import { ScaleOutMetrics } from "./ScaleOutMetrics.js";
+import { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
 
 export interface ScaleOutOptions {
   /** Consumer and producer settings by Kafka's names; at least `bootstrap.servers`. */
@@ -45,6 +47,8 @@ export interface ScaleOutReport {
   readonly taskCount: number;
   readonly inputs: ReadonlyArray<{ topic: string; partitions: number }>;
   readonly repartitions: readonly string[];
+  /** The changelog topics of the stateful operators (so.updateStateByKey). */
+  readonly changelogs: readonly string[];
   /** "none": the input topics are co-partitioned and no operator re-keys; else the topics records go through. */
   readonly repartition: string;
   readonly zeroTime: number;
@@ -107,7 +111,8 @@ export class KafkaScaleOut {
   private readonly transactionTimeoutMs: number;
   private readonly firstBatchDelayMs: number;
   private readonly inputs: Array<ScaleOutInputDStream<unknown, unknown>> = [];
-  private readonly reducers: Array<RepartitionInputDStream<unknown, unknown>> = [];
+  private readonly reducers: Reducer[] = [];
+  private readonly stateStreams: Array<ScaleOutStateDStream<unknown, unknown, unknown>> = [];
   private readonly mapSides: Array<{ topic: string; operator: string }> = [];
   private membership: GroupMembership | undefined;
   private adminClient: KafkaAdminClient | undefined;
@@ -186,16 +191,47 @@ export class KafkaScaleOut {
    * Re-keys `pairs` through the topic `<applicationId>-<operator>-repartition`: each pair goes to
    * the partition Spark's HashPartitioner gives its key, so that the returned stream, on each
    * copy, holds every record of the keys of its tasks, whichever copy read them. Keyed
-   * operations after it (reduceByKey, windows, state) are then global. Keys and values travel
-   * as JSON. The returned stream's batch t holds the pairs of batch t − 1.
+   * operations after it (reduceByKey, windows) then see every record of a key. State kept by
+   * the core's stateful operations stays in the copy, and is lost when its task moves: use
+   * `updateStateByKey` here for state that follows its task. Keys and values travel as JSON.
+   * The returned stream's batch t holds the pairs of batch t − 1.
    */
   repartition<K, V>(operator: string, pairs: DStream<[K, V]>): RepartitionInputDStream<K, V> {
-    if (this.started) throw new ConfigException("KafkaScaleOut.repartition: define streams before start()");
+    const topic = this.mapSide("repartition", operator, pairs);
+    const reducer = new RepartitionInputDStream<K, V>(this.ssc, operator, topic, () => this.tasks, this.reducerRuntime(), this.params);
+    this.reducers.push(reducer);
+    return reducer;
+  }
+
+  /**
+   * Spark's updateStateByKey, global across copies: re-keys `pairs` through
+   * `<applicationId>-<operator>-repartition` as `repartition` does, and keeps each task's state
+   * in the copy that runs it, backed by the compacted topic `<applicationId>-<operator>-changelog`.
+   * Each batch's changed keys go to the changelog in the copy's transaction of the batch, and a
+   * copy that gets a task restores its state from there before the task's next batch. States
+   * (and keys) travel as JSON. The returned stream's batch t is the state after the pairs of
+   * batch t − 1. `updateFunc` runs on the driver of the copy, once per key per batch.
+   */
+  updateStateByKey<K, V, S>(operator: string, pairs: DStream<[K, V]>, updateFunc: (values: V[], state: S | undefined) => S | undefined | null): ScaleOutStateDStream<K, V, S>;
+  /** A function declaring four parameters is Spark's time-aware form. */
+  updateStateByKey<K, V, S>(operator: string, pairs: DStream<[K, V]>, updateFunc: (time: Time, key: K, values: V[], state: S | undefined) => S | undefined | null): ScaleOutStateDStream<K, V, S>;
+  updateStateByKey<K, V, S>(operator: string, pairs: DStream<[K, V]>, updateFunc: ScaleOutUpdateFunc<K, V, S>): ScaleOutStateDStream<K, V, S> {
+    if (typeof updateFunc !== "function") throw new ConfigException(`KafkaScaleOut.updateStateByKey('${operator}'): expected an update function (values, state) => state, got ${typeof updateFunc}`);
+    const topic = this.mapSide("updateStateByKey", operator, pairs);
+    const stream = new ScaleOutStateDStream<K, V, S>(this.ssc, operator, topic, `${this.applicationId}-${operator}-changelog`, () => this.tasks, updateFunc, this.reducerRuntime(), this.params);
+    this.reducers.push(stream);
+    this.stateStreams.push(stream as ScaleOutStateDStream<unknown, unknown, unknown>);
+    return stream;
+  }
+
+  /** Registers an operator's map side: each batch's pairs go to its repartition topic, to the partition HashPartitioner gives the key. */
+  private mapSide<K, V>(method: string, operator: string, pairs: DStream<[K, V]>): string {
+    if (this.started) throw new ConfigException(`KafkaScaleOut.${method}: define streams before start()`);
     if (typeof operator !== "string" || !TOPIC_NAME.test(operator)) {
-      throw new ConfigException(`KafkaScaleOut.repartition: operator name ${JSON.stringify(operator)} must be letters, digits, '.', '_' or '-'`);
+      throw new ConfigException(`KafkaScaleOut.${method}: operator name ${JSON.stringify(operator)} must be letters, digits, '.', '_' or '-'`);
     }
     const topic = `${this.applicationId}-${operator}-repartition`;
-    if (this.mapSides.some((m) => m.topic === topic)) throw new ConfigException(`KafkaScaleOut.repartition: operator '${operator}' is already defined`);
+    if (this.mapSides.some((m) => m.topic === topic)) throw new ConfigException(`KafkaScaleOut.${method}: operator '${operator}' is already defined`);
     this.mapSides.push({ topic, operator });
     pairs.foreachRDD(async (rdd, time) => {
       await this.gather(time, async () => {
@@ -209,24 +245,19 @@ export class KafkaScaleOut {
         }));
       });
     });
-    const reducer = new RepartitionInputDStream<K, V>(
-      this.ssc,
-      operator,
-      topic,
-      () => this.tasks,
-      {
-        ...this.runtime(),
-        zeroTime: () => this.grid!.zeroTime,
-        metadata: () => this.meta!,
-        currentGeneration: () => this.membership?.state?.generationId ?? -1,
-        ownedSince: (task) => this.ownedSince.get(task),
-        isCurrent: (time) => this.pending.get(time.milliseconds)?.epoch === this.epoch,
-        maxWaitMs: Math.max(this.sessionTimeoutMs * 3, 30_000),
-      },
-      this.params,
-    );
-    this.reducers.push(reducer as RepartitionInputDStream<unknown, unknown>);
-    return reducer;
+    return topic;
+  }
+
+  private reducerRuntime(): ReducerRuntime {
+    return {
+      ...this.runtime(),
+      zeroTime: () => this.grid!.zeroTime,
+      metadata: () => this.meta!,
+      currentGeneration: () => this.membership?.state?.generationId ?? -1,
+      ownedSince: (task) => this.ownedSince.get(task),
+      isCurrent: (time) => this.pending.get(time.milliseconds)?.epoch === this.epoch,
+      maxWaitMs: Math.max(this.sessionTimeoutMs * 3, 30_000),
+    };
   }
 
   /** Writes each batch's elements to `topic` in the copy's transaction of that batch. */
@@ -374,6 +405,7 @@ export class KafkaScaleOut {
         );
       }
     }
+    for (const st of this.stateStreams) await st.createChangelog(this.tasks);
     this.meta = new MetadataTopic(`${this.applicationId}-metadata`, this.admin, this.params);
     await this.meta.create();
     this.producer = KafkaClients.producer({
@@ -427,6 +459,7 @@ export class KafkaScaleOut {
         taskCount: this.tasks,
         inputs: counts,
         repartitions: this.mapSides.map((m) => m.topic),
+        changelogs: this.stateStreams.map((st) => st.changelogTopic),
         repartition:
           this.mapSides.length === 0
             ? `none: the input topics (${inputTopics.join(", ")}) are co-partitioned, task p reads partition p of each, and no operator re-keys`
@@ -511,7 +544,7 @@ export class KafkaScaleOut {
       const c = red.commitFor(time);
       if (c) {
         for (const o of c.offsets) offsets.push(o);
-        for (const r of c.progress) records.push(r);
+        for (const r of c.records) records.push(r);
       }
     }
     const tasksChanged = this.committedTasks === undefined || this.committedTasks.join() !== state.tasks.join();

@@ -7,6 +7,8 @@ export { KafkaScaleOut, type ScaleOutOptions, type ScaleOutReport, type Committe
 export { ScaleOutInputDStream } from "./ScaleOutInputDStream.js";
 export { ScaleOutMetrics, type PartitionLag } from "./ScaleOutMetrics.js";
 export { RepartitionInputDStream } from "./RepartitionInputDStream.js";
+export { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
+export type { ReducerCommit } from "./RepartitionReader.js";
 export { assignTasks, type MemberSubscription } from "./StickyCoPartitionAssignor.js";
 export type { MembershipState } from "./GroupMembership.js";
 export type { GridRecord } from "./BatchGrid.js";

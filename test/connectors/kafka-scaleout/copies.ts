@@ -31,7 +31,7 @@ export interface CopyArgs {
   readonly instance: string;
   readonly input: string;
   readonly output: string;
-  readonly mode?: "copy" | "wordcount";
+  readonly mode?: "copy" | "wordcount" | "state";
   readonly extra?: readonly string[];
 }
 
@@ -215,4 +215,28 @@ export async function assertWordTotals(output: string, input: WordInput, copies:
   }
   assert.deepEqual(new Map([...totals].sort()), new Map([...input.expected].sort()), "the totals are the input's, word by word");
   return got;
+}
+
+/**
+ * The failover tests' sequence over three copies that run 4 of 12 tasks each: once b has
+ * committed input, SIGKILL it and wait until a takes over half of its tasks; restart b and wait
+ * until it gets 4 back; then SIGKILL c and wait until a takes over half of c's. Resolves with
+ * the restarted b, a's assignment after b's death, and how long b's tasks took to move.
+ */
+export async function killRestartKill(group: CopyGroup, a: Copy, b: Copy, c: Copy): Promise<{ b2: Copy; took: MembershipState; movedMs: number }> {
+  await eventually(async () => (readInput(b) > 0 ? true : undefined), "b commits a batch with input");
+  const seenA = a.assignments.length;
+  b.kill();
+  const killedAt = Date.now();
+  await b.ended;
+  const took = await a.assigned((s) => s.tasks.length === 6, "a takes over half of b's tasks", seenA);
+  const movedMs = Date.now() - killedAt;
+  const b2 = group.start(b.instance);
+  await b2.report;
+  await b2.assigned((s) => s.tasks.length === 4, "the restarted b gets 4 tasks back");
+  const seenA2 = a.assignments.length;
+  c.kill();
+  await c.ended;
+  await a.assigned((s) => s.tasks.length === 6, "a takes over half of c's tasks", seenA2);
+  return { b2, took, movedMs };
 }

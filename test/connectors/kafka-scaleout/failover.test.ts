@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { uniqueTopic, useBroker } from "../kafka/broker.js";
-import { assertWordTotals, copyGroup, eventually, readInput, wordLines } from "./copies.js";
+import { assertWordTotals, copyGroup, killRestartKill, readInput, wordLines } from "./copies.js";
 
 const broker = useBroker();
 
@@ -32,22 +32,9 @@ describe("KafkaScaleOut failover (three copies are child processes)", () => {
       await broker.produce(words.records);
 
       // Mid-stream: b has committed input, and there is more to come.
-      await eventually(async () => (readInput(b) > 0 ? true : undefined), "b commits a batch with input");
-      const seenA = a.assignments.length;
-      b.kill();
-      const killedAt = Date.now();
-      await b.ended;
-      const took = await a.assigned((s) => s.tasks.length === 6, "a takes over half of b's tasks", seenA);
-      t.diagnostic(`b's tasks moved ${Date.now() - killedAt} ms after its SIGKILL (session timeout 6000 ms)`);
+      const { b2, took, movedMs } = await killRestartKill(group, a, b, c);
+      t.diagnostic(`b's tasks moved ${movedMs} ms after its SIGKILL (session timeout 6000 ms)`);
       assert.ok(sa.tasks.every((task) => took.tasks.includes(task)), "a keeps its own tasks (sticky)");
-
-      const b2 = start("b");
-      await b2.report;
-      await b2.assigned((s) => s.tasks.length === 4, "the restarted b gets 4 tasks back");
-      const seenA2 = a.assignments.length;
-      c.kill();
-      await c.ended;
-      await a.assigned((s) => s.tasks.length === 6, "a takes over half of c's tasks", seenA2);
 
       const got = await assertWordTotals(output, words, copies, ra.zeroTime);
       t.diagnostic(`${got.length} (batch, word) results; a read ${readInput(a)}, b ${readInput(b)} then ${readInput(b2)}, c ${readInput(c)} records`);
