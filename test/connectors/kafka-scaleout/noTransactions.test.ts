@@ -35,13 +35,17 @@ function listen(port: number): Promise<number | undefined> {
   });
 }
 
-/** A port that is free, with the next one (the controller's) free too. */
+/**
+ * A free port whose next one (the controller's) is free too. Below Linux's ephemeral range
+ * (32768 and up), where the local end of some outgoing connection could take it before the
+ * broker binds it.
+ */
 async function freePortPair(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await listen(0);
-    if (port !== undefined && port < 65535 && (await listen(port + 1)) !== undefined) return port;
+  for (let i = 0; i < 50; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await listen(port)) !== undefined && (await listen(port + 1)) !== undefined) return port;
   }
-  throw new Error("no two consecutive free ports on 127.0.0.1 for a private Kafka broker");
+  throw new Error("no two consecutive free ports between 20000 and 32000 on 127.0.0.1 for a private Kafka broker");
 }
 
 describe("KafkaScaleOut against a broker without transactions", () => {
