@@ -15,6 +15,12 @@
 #   DSTREAM_CACHE          where jars and broker state live                 (~/.cache/dstream)
 #   KAFKA_HEAP_OPTS        JVM heap flags                                   (-Xms256m -Xmx1g)
 #   KAFKA_START_TIMEOUT    seconds to wait for readiness                    (90)
+#   KAFKA_EXTRA_CONFIG     server.properties lines (key=value, one a line) appended to the
+#                          generated ones; a key given here overrides the generated value, e.g.
+#                          KAFKA_EXTRA_CONFIG=transaction.state.log.replication.factor=3 gives a
+#                          broker whose transaction coordinator never becomes available (the
+#                          transaction log needs 3 brokers), as a single broker with Kafka's
+#                          default of 3 has. Read at each start of a stopped broker.
 #
 # Every command is idempotent: `start` on a running broker only checks that it is ready.
 set -euo pipefail
@@ -106,6 +112,10 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=24
 EOF
+  if [[ -n "${KAFKA_EXTRA_CONFIG:-}" ]]; then
+    # java.util.Properties keeps the last value of a repeated key, so appending overrides.
+    printf '# KAFKA_EXTRA_CONFIG\n%s\n' "$KAFKA_EXTRA_CONFIG" >>"$RUN/server.properties"
+  fi
 }
 
 format_storage() {

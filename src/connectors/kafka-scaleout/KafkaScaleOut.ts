@@ -8,6 +8,7 @@ import {
   KafkaException,
   NoOffsetForPartitionException,
   ProducerFencedException,
+  producerSettings,
   type KafkaAdminClient,
   type KafkaParams,
   type KafkaProducerClient,
@@ -16,6 +17,7 @@ import {
   type SinkRecord,
   type TopicPartitionOffset,
 } from "../kafka/index.js";
+import { waitForBrokers } from "../kafka/stream/waitForBrokers.js";
 import { agreeOnGrid, type GridRecord } from "./BatchGrid.js";
 import { GroupMembership, type MembershipState } from "./GroupMembership.js";
 import { MetadataTopic } from "./MetadataTopic.js";
@@ -414,7 +416,18 @@ export class KafkaScaleOut {
       "transaction.timeout.ms": this.transactionTimeoutMs,
     });
     try {
-      await this.producer.initTransactions();
+      // As Kafka's initTransactions, wait up to max.block.ms: a new cluster's transaction
+      // coordinator answers COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR while it creates and
+      // loads __transaction_state, and one that cannot create it never stops answering so.
+      const producer = this.producer;
+      const timeoutMs = producerSettings(this.params).producer.maxBlockMs;
+      await waitForBrokers(() => producer.initTransactions(), {
+        what: `initialize transactions for transactional.id '${producer.transactionalId}'`,
+        who: `KafkaScaleOut '${this.applicationId}'`,
+        brokers: brokersOf(this.params).map((b) => `${b.host}:${b.port}`).join(","),
+        signal: new AbortController().signal,
+        deadline: { at: Date.now() + timeoutMs, timeoutMs, setting: "max.block.ms" },
+      });
     } catch (e) {
       throw new KafkaException(
         `KafkaScaleOut '${this.applicationId}': the brokers cannot run transactions (initTransactions failed: ${e instanceof Error ? e.message : String(e)}). ` +

@@ -39,7 +39,7 @@ export function retryReason(e: unknown, brokers: string): string | undefined {
   const names = brokerErrorNames(cause);
   if (names.includes("UNSTABLE_OFFSET_COMMIT")) return "the consumer group's offsets are part of a transaction that is not finished yet";
   if (names.some((n) => n === "COORDINATOR_LOAD_IN_PROGRESS" || n === "COORDINATOR_NOT_AVAILABLE" || n === "NOT_COORDINATOR")) {
-    return `the consumer group's coordinator is not ready (${describeClientError(cause)})`;
+    return `the group or transaction coordinator is not ready (${describeClientError(cause)})`;
   }
   switch (classifyClientError(cause)) {
     case "unavailable":
