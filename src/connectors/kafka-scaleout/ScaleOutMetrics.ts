@@ -197,7 +197,7 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
       {
         name: "dstream_scaleout_consumer_lag_records",
         help: "Per input and repartition partition of this copy's tasks (label kind): its read_committed end offset less the offset of this copy's last committed batch; repartition end-of-batch markers are not counted.",
-        samples: this.lag().map((l) => ({ labels: { ...app, topic: l.topic, partition: l.partition, kind: l.kind }, value: l.lag })),
+        samples: this.lag().map((l) => ({ labels: { ...app, kind: l.kind, topic: l.topic, partition: l.partition }, value: l.lag })),
       },
       { name: "dstream_scaleout_lag_age_seconds", help: "How long ago the end offsets behind dstream_scaleout_consumer_lag_records were read (they are read when metrics are requested).", samples: this.readAt === undefined ? [] : [{ labels: app, value: (now - this.readAt) / 1000 }] },
       { name: "dstream_scaleout_last_commit_time_seconds", help: "When this copy last committed a batch, in seconds since the epoch.", samples: this.lastCommitAt === undefined ? [] : [{ labels: app, value: this.lastCommitAt / 1000 }] },
