@@ -83,6 +83,7 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
   /** When the end offsets in the lag were read; undefined before the first read. */
   private readAt: number | undefined;
   private lastCommitAt: number | undefined;
+  private commits = 0;
   private failing = false;
   private scanConsumer: KafkaConsumerClient | undefined;
   private closed = false;
@@ -107,6 +108,9 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
     for (const r of batch.inputRanges) if (own(r.partition)) this.committedOffsets.set(key(r.topic, r.partition), { kind: "input", topic: r.topic, partition: r.partition, offset: r.untilOffset });
     for (const r of batch.repartitionOffsets ?? []) if (own(r.partition)) this.committedOffsets.set(key(r.topic, r.partition), { kind: "repartition", topic: r.topic, partition: r.partition, offset: r.offset });
     this.lastCommitAt = Date.now();
+    // End offsets read before this commit may be below its offsets: the next request reads anew.
+    this.commits++;
+    this.attemptedAt = Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -116,8 +120,9 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
    */
   async refresh(): Promise<void> {
     if (this.closed || Date.now() - this.attemptedAt < this.cacheMs) return;
+    const commits = this.commits;
     this.reading ??= this.read().finally(() => {
-      this.attemptedAt = Date.now();
+      this.attemptedAt = this.commits === commits ? Date.now() : Number.NEGATIVE_INFINITY;
       this.reading = undefined;
     });
     let timer: NodeJS.Timeout | undefined;

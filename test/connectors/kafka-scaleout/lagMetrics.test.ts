@@ -141,7 +141,7 @@ describe("ScaleOutMetrics in-process, with real clients against the broker", () 
       taskCount: () => 2,
       admin: () => broker.admin,
       consumer: () => KafkaClients.consumer({ "bootstrap.servers": BOOTSTRAP, "isolation.level": "read_committed" }),
-      cacheMs: 100,
+      cacheMs: 1_000,
     });
     try {
       m.assigned(task([0, 1]));
@@ -151,7 +151,7 @@ describe("ScaleOutMetrics in-process, with real clients against the broker", () 
 
       // No batch commits from here on: the lag must still follow the input.
       await broker.produce([...Array.from({ length: 5 }, (_, i) => ({ topic: input, partition: 0, value: `w${i}` })), pair(rep, 1, "d")]);
-      await delay(150);
+      await delay(1_100);
       await m.refresh();
       assert.deepEqual(lagOf(m), { "input i0": 5, "input i1": 0, "repartition r0": 3, "repartition r1": 1 }, "the lag grew without a committed batch");
       const samples = m.gauges().find((g) => g.name === "dstream_scaleout_consumer_lag_records")!.samples;
@@ -160,11 +160,13 @@ describe("ScaleOutMetrics in-process, with real clients against the broker", () 
         [["input", input, 0, 5], ["input", input, 1, 0], ["repartition", rep, 0, 3], ["repartition", rep, 1, 1]],
       );
 
-      // The reducer committed past the pairs of partition 0 (its markers follow them): drained.
-      m.committed({ inputRanges: [0, 1].map((partition) => ({ topic: input, partition, untilOffset: partition === 0 ? 15 : 10 })), repartitionOffsets: [{ topic: rep, partition: 0, offset: 3 }, { topic: rep, partition: 1, offset: 3 }] });
-      await delay(150);
+      // A batch commits past the end offsets just read (input partition 0 now ends at 18), and
+      // the reducer past the pairs of repartition partition 0 (its markers follow them): drained.
+      await broker.produce(Array.from({ length: 3 }, (_, i) => ({ topic: input, partition: 0, value: `x${i}` })));
+      m.committed({ inputRanges: [0, 1].map((partition) => ({ topic: input, partition, untilOffset: partition === 0 ? 16 : 10 })), repartitionOffsets: [{ topic: rep, partition: 0, offset: 3 }, { topic: rep, partition: 1, offset: 3 }] });
       await m.refresh();
-      assert.deepEqual(lagOf(m), { "input i0": 0, "input i1": 0, "repartition r0": 0, "repartition r1": 0 });
+      assert.deepEqual(lagOf(m), { "input i0": 2, "input i1": 0, "repartition r0": 0, "repartition r1": 0 }, "a commit makes the next request read the end offsets anew");
+      for (const l of m.lag()) assert.ok(l.endOffset >= l.processedOffset, `${l.kind} ${l.partition}: end ${l.endOffset} is not below the committed ${l.processedOffset}`);
     } finally {
       await m.close();
     }
@@ -213,8 +215,10 @@ describe("ScaleOutMetrics in-process, with real clients against the broker", () 
       assert.equal(answered, false, "the refresh ended without waiting for the silent broker");
       assert.deepEqual(lagOf(m), { "input i0": 3 }, "the last lag stays while the broker does not answer");
       assert.ok(age()! >= 0.4, `the lag's age (${age()} s) counts from the last answer`);
+      // The broker comes back: its connections reset, the hung read fails, and the next one reads anew.
+      for (const s of sockets) s.destroy();
+      silent.close();
       admin = broker.admin;
-      // The hung read may still be under way: a refresh waits for it, then the next one reads anew.
       await eventually(async () => {
         await delay(60);
         await m.refresh();
