@@ -24,6 +24,13 @@ export interface StreamingMetricsSource {
   readonly name: string;
   gauges(): readonly StreamingGauge[];
   status(): Readonly<Record<string, unknown>>;
+  /**
+   * Awaited before `/metrics`, `streaming/sources` and the Streaming page are rendered, for
+   * numbers worth asking for only when someone looks (a broker's end offsets). It is on the
+   * request's path: it must settle within a short bound whatever its remote does, cache what it
+   * read, and leave the last numbers (saying how old they are) rather than fail the request.
+   */
+  refresh?(): Promise<void>;
 }
 
 const sources = new WeakMap<StreamingContext, StreamingMetricsSource[]>();

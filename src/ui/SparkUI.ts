@@ -91,7 +91,10 @@ export class SparkUI {
     addApiRoutes(this.router, this);
     addPageRoutes(this.router, this);
     this.router.get("/events", ({ req, res }) => this.hub.connect(req, res));
-    this.router.get("/metrics", ({ res }) => sendText(res, 200, prometheusText(this), "text/plain; version=0.0.4; charset=utf-8"));
+    this.router.get("/metrics", async ({ res }) => {
+      await this.refreshSources();
+      sendText(res, 200, prometheusText(this), "text/plain; version=0.0.4; charset=utf-8");
+    });
     this.router.get("/static/{name}", ({ req, res, params }) => {
       if (!this.assets.serve(params.name!, req, res)) sendText(res, 404, "Not found\n");
     });
@@ -130,6 +133,17 @@ export class SparkUI {
   /** Resolves with the address once the server listens; rejects if no port could be bound. */
   whenBound(): Promise<string> {
     return this.bound;
+  }
+
+  /** Lets the connectors' metrics sources read fresh numbers before a request that shows them. */
+  async refreshSources(): Promise<void> {
+    const tab = this.streamingTab;
+    if (!tab || tab.stopped) return;
+    await Promise.all(
+      tab.sources().map((src) =>
+        src.refresh?.().catch((e: unknown) => logger().warn(`Metrics source '${src.name}': refresh failed, showing its last numbers: ${e instanceof Error ? e.message : String(e)}`)),
+      ),
+    );
   }
 
   /** An executor's storage budget and what its cached blocks use, for the Storage page and API. */

@@ -64,6 +64,8 @@ export interface CommittedBatch {
   readonly generationId: number;
   readonly tasks: readonly number[];
   readonly inputRanges: ReadonlyArray<{ topic: string; partition: number; fromOffset: number; untilOffset: number }>;
+  /** The repartition offsets committed with it: where each reduce partition of its tasks starts next. */
+  readonly repartitionOffsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>;
   /** Records written in its transaction: output, repartition records and markers, progress. */
   readonly records: number;
 }
@@ -120,6 +122,7 @@ export class KafkaScaleOut {
   private adminClient: KafkaAdminClient | undefined;
   private producer: KafkaProducerClient | undefined;
   private meta: MetadataTopic | undefined;
+  private metrics: ScaleOutMetrics | undefined;
   private grid: GridRecord | undefined;
   private tasks = 0;
   private epoch = 0;
@@ -384,10 +387,18 @@ export class KafkaScaleOut {
     this.inputs[0]!.foreachRDD(async (_rdd, time) => this.commitBatch(time));
     this.adminClient = KafkaClients.admin(this.params);
     const inputTopics = [...new Set(this.inputs.flatMap((s) => s.topics))];
-    const metrics = new ScaleOutMetrics(this.applicationId, this.instanceId, () => inputTopics, () => this.tasks, () => this.admin);
+    const metrics = (this.metrics = new ScaleOutMetrics({
+      applicationId: this.applicationId,
+      instanceId: this.instanceId,
+      inputTopics: () => inputTopics,
+      repartitionTopics: () => this.mapSides.map((m) => m.topic),
+      taskCount: () => this.tasks,
+      admin: () => this.admin,
+      consumer: () => KafkaClients.consumer({ ...this.params, "isolation.level": "read_committed" }),
+    }));
     registerMetricsSource(this.ssc, metrics);
     this.onAssigned((s) => metrics.assigned(s));
-    this.onBatchCommitted((b) => metrics.committed(b.inputRanges));
+    this.onBatchCommitted((b) => metrics.committed(b));
     const described = await this.admin.describeTopics(inputTopics);
     const counts = described.map((d) => ({ topic: d.name, partitions: d.partitions.length }));
     if (new Set(counts.map((c) => c.partitions)).size > 1) {
@@ -576,7 +587,7 @@ export class KafkaScaleOut {
       await producer.commitTransaction();
       this.committedBatches++;
       this.committedTasks = state.tasks;
-      const batch: CommittedBatch = { time: t, generationId: state.generationId, tasks: state.tasks, inputRanges: this.inputs.flatMap((s) => s.offsetRangesFor(time).map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset }))), records: records.length };
+      const batch: CommittedBatch = { time: t, generationId: state.generationId, tasks: state.tasks, inputRanges: this.inputs.flatMap((s) => s.offsetRangesFor(time).map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: r.fromOffset, untilOffset: r.untilOffset }))), repartitionOffsets: this.reducers.flatMap((red) => red.commitFor(time)?.offsets ?? []), records: records.length };
       for (const l of this.committedListeners) l(batch);
       logger().debug(`KafkaScaleOut '${this.applicationId}' copy '${this.instanceId}': batch ${time}: committed ${records.length} records, generation ${state.generationId}`);
     } catch (e) {
@@ -604,7 +615,7 @@ export class KafkaScaleOut {
   /** Stops the context, then the group membership and the clients. */
   async stop(options: { leaveGroup?: boolean } = {}): Promise<void> {
     await this.ssc.stop({ stopSparkContext: true, stopGracefully: false });
-    await Promise.allSettled([this.membership?.close(options.leaveGroup ?? false), this.producer?.close(), this.meta?.close()]);
+    await Promise.allSettled([this.membership?.close(options.leaveGroup ?? false), this.producer?.close(), this.meta?.close(), this.metrics?.close()]);
     await this.adminClient?.close();
   }
 }

@@ -5,7 +5,7 @@
  */
 export { KafkaScaleOut, type ScaleOutOptions, type ScaleOutReport, type CommittedBatch, type ScaleOutSerializer } from "./KafkaScaleOut.js";
 export { ScaleOutInputDStream } from "./ScaleOutInputDStream.js";
-export { ScaleOutMetrics, type PartitionLag } from "./ScaleOutMetrics.js";
+export { ScaleOutMetrics, type PartitionLag, type ScaleOutMetricsOptions, type CommittedOffsets } from "./ScaleOutMetrics.js";
 export { RepartitionInputDStream } from "./RepartitionInputDStream.js";
 export { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
 export type { ReducerCommit } from "./RepartitionReader.js";

@@ -101,8 +101,9 @@ export function addApiRoutes(router: Router, ui: SparkUI): void {
       sendJson(ctx.res, environmentInfo(ui.sc, ui.settings.redaction));
     })
     .get(`${APP}/streaming/statistics`, (ctx) => sendJson(ctx.res, streamingStatistics(streaming(ctx))))
-    .get(`${APP}/streaming/sources`, (ctx) => {
+    .get(`${APP}/streaming/sources`, async (ctx) => {
       streaming(ctx);
+      await ui.refreshSources();
       const tab = ui.streaming!;
       sendJson(ctx.res, tab.stopped ? [] : tab.sources().map((src) => ({ name: src.name, ...src.status() })));
     })

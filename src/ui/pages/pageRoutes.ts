@@ -40,7 +40,10 @@ export function addPageRoutes(router: Router, ui: SparkUI): void {
       const attempt = ctx.query.has("attempt") ? intParam(ctx.query.get("attempt"), "attempt") : undefined;
       page(ctx, "stages", `Stage ${id}`, stagePage(ui.appStore, id, attempt));
     })
-    .get("/streaming", (ctx) => page(ctx, "streaming", "Streaming Statistics", streamingPage(ui.snapshot().streaming, Date.now()), streamingScripts, streamingHead))
+    .get("/streaming", async (ctx) => {
+      await ui.refreshSources();
+      page(ctx, "streaming", "Streaming Statistics", streamingPage(ui.snapshot().streaming, Date.now()), streamingScripts, streamingHead);
+    })
     .get("/streaming/batch", (ctx) => {
       const tab = ui.streaming;
       if (!tab) throw new NotFound(`no streaming listener attached to ${ui.sc.appName}`);
