@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { logger } from "../../core/log.js";
-import { HashPartitioner, registerMetricsSource, Time, type DStream, type StreamingContext } from "../../index.js";
+import { HashPartitioner, registerMetricsSource, Time, type DStream, type DurationLike, type StreamingContext } from "../../index.js";
 import {
   ConfigException,
   KafkaClients,
@@ -227,6 +227,60 @@ export class KafkaScaleOut {
     this.reducers.push(stream);
     this.stateStreams.push(stream as ScaleOutStateDStream<unknown, unknown, unknown>);
     return stream;
+  }
+
+  /**
+   * Spark's reduceByKeyAndWindow, global across copies: built on `updateStateByKey`, so that the
+   * window of each key (its reduced value, and the per-batch values still inside the window)
+   * lives in the operator's changelog and follows its task. With `invReduceFunc`, values leaving
+   * the window are taken out with it, and a key stays (say at 0) until `filterFunc` drops it, as
+   * in Spark; without, each window is reduced from its batches, and a key with none is gone.
+   * The durations must be multiples of the batch interval, and the window of the slide. Batch t
+   * covers the pairs that the repartition emitted in (t − window, t].
+   */
+  reduceByKeyAndWindow<K, V>(
+    operator: string,
+    pairs: DStream<[K, V]>,
+    reduceFunc: (a: V, b: V) => V,
+    invReduceFunc: ((a: V, b: V) => V) | undefined,
+    windowDuration: DurationLike,
+    slideDuration?: DurationLike,
+    filterFunc?: (kv: [K, V]) => boolean,
+  ): DStream<[K, V]> {
+    const batchMs = this.ssc.batchDuration.milliseconds;
+    const ms = (d: DurationLike): number => (typeof d === "number" ? d : d.milliseconds);
+    const windowMs = ms(windowDuration);
+    const slideMs = slideDuration === undefined ? batchMs : ms(slideDuration);
+    for (const [what, d] of [["window", windowMs], ["slide", slideMs]] as const) {
+      if (!Number.isFinite(d) || d <= 0 || d % batchMs !== 0) {
+        throw new ConfigException(`KafkaScaleOut.reduceByKeyAndWindow('${operator}'): the ${what} duration of windowed DStream (${d} ms) must be a multiple of the slide duration of parent DStream (${batchMs} ms)`);
+      }
+    }
+    if (windowMs % slideMs !== 0) throw new ConfigException(`KafkaScaleOut.reduceByKeyAndWindow('${operator}'): the window duration (${windowMs} ms) must be a multiple of the slide duration (${slideMs} ms)`);
+    type Window = { w: V; p: Array<[number, V]> };
+    const state = this.updateStateByKey<K, V, Window>(operator, pairs, (time: Time, key: K, values: V[], s: Window | undefined) => {
+      const t = time.milliseconds;
+      const kept: Array<[number, V]> = [];
+      const expired: V[] = [];
+      for (const e of s?.p ?? []) (e[0] <= t - windowMs ? expired.push(e[1]) : kept.push(e));
+      if (values.length > 0) kept.push([t, values.reduce(reduceFunc)]);
+      let w: V | undefined;
+      if (invReduceFunc === undefined) {
+        if (kept.length === 0) return undefined;
+        w = kept.map((e) => e[1]).reduce(reduceFunc);
+      } else {
+        // As Spark's ReducedWindowedDStream: the old values leave reduced together, then the new arrive.
+        w = s?.w;
+        if (w !== undefined && expired.length > 0) w = invReduceFunc(w, expired.reduce(reduceFunc));
+        if (values.length > 0) w = w === undefined ? kept[kept.length - 1]![1] : reduceFunc(w, kept[kept.length - 1]![1]);
+        if (w === undefined) return undefined;
+      }
+      if (filterFunc !== undefined && !filterFunc([key, w])) return undefined;
+      return { w, p: kept };
+    });
+    const windows = state.map(([k, s]): [K, V] => [k, s.w]);
+    // A window one batch long, sliding by `slide`: every slide-th batch of the state, as it is.
+    return slideMs === batchMs ? windows : windows.window(batchMs, slideMs);
   }
 
   /** Registers an operator's map side: each batch's pairs go to its repartition topic, to the partition HashPartitioner gives the key. */

@@ -4,7 +4,9 @@
  * and then another is killed; the survivors restore the moved tasks' totals from the
  * operator's changelog. Every batch writes every total of its tasks, transactionally: a
  * read_committed reader must see each (batch, word) once, each word's totals must never fall
- * from one batch to the next, and each word's last total must be its count in the input.
+ * from one batch to the next, and each word's last total must be its count in the input. The
+ * copies also keep four-batch windows with an inverse (so.reduceByKeyAndWindow, its state in a
+ * changelog too); each must equal the growth of the word's total over its four batches.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -38,12 +40,13 @@ describe("KafkaScaleOut state changelog (three copies are child processes)", () 
     const input = await broker.createTopic(uniqueTopic("so-st-in"), partitions);
     const output = await broker.createTopic(uniqueTopic("so-st-out"), 3);
     const app = uniqueTopic("so-st-app");
-    const group = copyGroup({ app, input, output, mode: "state", extra: ["--rate", "10"] });
+    const windowOutput = await broker.createTopic(uniqueTopic("so-st-win"), 3);
+    const group = copyGroup({ app, input, output, mode: "state", extra: ["--rate", "10", "--window-output", windowOutput] });
     const { copies, start } = group;
     try {
       const [a, b, c] = [start("a"), start("b"), start("c")];
       const [ra] = await Promise.all([a.report, b.report, c.report]);
-      assert.deepEqual(ra.changelogs, [`${app}-totals-changelog`], "the start-up report names the changelog");
+      assert.deepEqual(ra.changelogs, [`${app}-totals-changelog`, `${app}-windows-changelog`], "the start-up report names the changelogs");
       const sa = await a.assigned((s) => s.tasks.length === 4, "a runs 4 of the 12 tasks");
       await b.assigned((s) => s.tasks.length === 4 && s.generationId === sa.generationId, "b runs 4");
       await c.assigned((s) => s.tasks.length === 4 && s.generationId === sa.generationId, "c runs 4");
@@ -69,6 +72,25 @@ describe("KafkaScaleOut state changelog (three copies are child processes)", () 
         for (let i = 1; i < list.length; i++) assert.ok(list[i]![1] >= list[i - 1]![1], `the total of '${w}' never falls: ${JSON.stringify(list)}`);
       }
       assert.deepEqual(last(got), expected, "each word's last total is its count in the input");
+
+      // The windows (four batches, with an inverse) kept their state through the same failovers:
+      // each is the growth of the word's total over its four batches, batch by batch.
+      const windows = totalsByWord(await readCommitted(windowOutput, 3));
+      const asOf = (list: Array<[number, number]>, batch: number): number => {
+        let v = 0;
+        for (const [b, n] of list) if (b <= batch) v = n;
+        return v;
+      };
+      let checked = 0;
+      for (const [w, list] of got) {
+        const win = new Map(windows.get(w) ?? []);
+        assert.deepEqual([...win.keys()], list.map(([b]) => b), `'${w}' has a window in every batch that has its total`);
+        for (const [b] of list) {
+          assert.equal(win.get(b), asOf(list, b) - asOf(list, b - 4), `the window of '${w}' at batch ${b} is its total's growth over four batches`);
+          checked++;
+        }
+      }
+      t.diagnostic(`${checked} (batch, word) windows checked against the totals`);
 
       // The changelog, compacted or not, ends with every word's total.
       const changelog = `${app}-totals-changelog`;
