@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { logger } from "../../core/log.js";
-import { HashPartitioner, registerMetricsSource, Time, type DStream, type DurationLike, type StreamingContext } from "../../index.js";
+import { HashPartitioner, registerMetricsSource, StateSpec, Time, type DStream, type DurationLike, type StreamingContext } from "../../index.js";
 import {
   ConfigException,
   KafkaClients,
@@ -26,6 +26,8 @@ import { MARKER_HEADER, TIME_HEADER, type Reducer, type ReducerRuntime } from ".
 import { ScaleOutInputDStream, type ScaleOutRuntime } from "./ScaleOutInputDStream.js";
 import { ScaleOutMetrics } from "./ScaleOutMetrics.js";
 import { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
+import { ScaleOutMapWithStateDStream } from "./ScaleOutMapWithStateDStream.js";
+import type { ChangelogStateDStream, StateStreamSite } from "./ChangelogStateDStream.js";
 
 export interface ScaleOutOptions {
   /** Consumer and producer settings by Kafka's names; at least `bootstrap.servers`. */
@@ -116,7 +118,7 @@ export class KafkaScaleOut {
   private readonly firstBatchDelayMs: number;
   private readonly inputs: Array<ScaleOutInputDStream<unknown, unknown>> = [];
   private readonly reducers: Reducer[] = [];
-  private readonly stateStreams: Array<ScaleOutStateDStream<unknown, unknown, unknown>> = [];
+  private readonly stateStreams: Array<ChangelogStateDStream<unknown, unknown, unknown, unknown>> = [];
   private readonly mapSides: Array<{ topic: string; operator: string }> = [];
   private membership: GroupMembership | undefined;
   private adminClient: KafkaAdminClient | undefined;
@@ -223,9 +225,31 @@ export class KafkaScaleOut {
   updateStateByKey<K, V, S>(operator: string, pairs: DStream<[K, V]>, updateFunc: ScaleOutUpdateFunc<K, V, S>): ScaleOutStateDStream<K, V, S> {
     if (typeof updateFunc !== "function") throw new ConfigException(`KafkaScaleOut.updateStateByKey('${operator}'): expected an update function (values, state) => state, got ${typeof updateFunc}`);
     const topic = this.mapSide("updateStateByKey", operator, pairs);
-    const stream = new ScaleOutStateDStream<K, V, S>(this.ssc, operator, topic, `${this.applicationId}-${operator}-changelog`, () => this.tasks, updateFunc, this.reducerRuntime(), this.params);
+    const stream = new ScaleOutStateDStream<K, V, S>(this.stateSite(operator, topic), updateFunc);
     this.reducers.push(stream);
-    this.stateStreams.push(stream as ScaleOutStateDStream<unknown, unknown, unknown>);
+    this.stateStreams.push(stream as unknown as ChangelogStateDStream<unknown, unknown, unknown, unknown>);
+    return stream;
+  }
+
+  /**
+   * Spark's mapWithState, global across copies: re-keys `pairs` through
+   * `<applicationId>-<operator>-repartition`, and keeps each task's state, with the time a record
+   * last touched it, in `<applicationId>-<operator>-changelog`, as `updateStateByKey` does. The
+   * spec's function and timeout apply as in Spark; its partitioning is the tasks'. An initial
+   * state RDD is refused: a copy's RDD cannot seed the state of tasks other copies run.
+   */
+  mapWithState<K, V, S, E>(operator: string, pairs: DStream<[K, V]>, spec: StateSpec<K, V, S, E>): ScaleOutMapWithStateDStream<K, V, S, E> {
+    if (!(spec instanceof StateSpec)) throw new ConfigException(`KafkaScaleOut.mapWithState('${operator}'): expected a StateSpec (StateSpec.function(fn)), got ${String(spec)}`);
+    if (spec.getInitialStateRDD() !== undefined) {
+      throw new ConfigException(
+        `KafkaScaleOut.mapWithState('${operator}'): StateSpec.initialState is not supported across copies (each copy would seed every task); ` +
+          `write the initial states through the stream instead, e.g. as the first records of the input, or start from an empty state`,
+      );
+    }
+    const topic = this.mapSide("mapWithState", operator, pairs);
+    const stream = new ScaleOutMapWithStateDStream<K, V, S, E>(this.stateSite(operator, topic), spec);
+    this.reducers.push(stream);
+    this.stateStreams.push(stream as unknown as ChangelogStateDStream<unknown, unknown, unknown, unknown>);
     return stream;
   }
 
@@ -305,6 +329,10 @@ export class KafkaScaleOut {
       });
     });
     return topic;
+  }
+
+  private stateSite(operator: string, repartitionTopic: string): StateStreamSite {
+    return { ssc: this.ssc, operator, repartitionTopic, changelogTopic: `${this.applicationId}-${operator}-changelog`, taskCount: () => this.tasks, runtime: this.reducerRuntime(), params: this.params };
   }
 
   private reducerRuntime(): ReducerRuntime {

@@ -8,6 +8,8 @@ export { ScaleOutInputDStream } from "./ScaleOutInputDStream.js";
 export { ScaleOutMetrics, type PartitionLag, type ScaleOutMetricsOptions, type CommittedOffsets } from "./ScaleOutMetrics.js";
 export { RepartitionInputDStream } from "./RepartitionInputDStream.js";
 export { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
+export { ScaleOutMapWithStateDStream } from "./ScaleOutMapWithStateDStream.js";
+export { ChangelogStateDStream } from "./ChangelogStateDStream.js";
 export type { ReducerCommit } from "./RepartitionReader.js";
 export { assignTasks, type MemberSubscription } from "./StickyCoPartitionAssignor.js";
 export type { MembershipState } from "./GroupMembership.js";

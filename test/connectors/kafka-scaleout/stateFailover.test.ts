@@ -6,7 +6,8 @@
  * read_committed reader must see each (batch, word) once, each word's totals must never fall
  * from one batch to the next, and each word's last total must be its count in the input. The
  * copies also keep four-batch windows with an inverse (so.reduceByKeyAndWindow, its state in a
- * changelog too); each must equal the growth of the word's total over its four batches.
+ * changelog too); each must equal the growth of the word's total over its four batches. And
+ * they keep the same totals through so.mapWithState, which must agree batch by batch.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -41,12 +42,13 @@ describe("KafkaScaleOut state changelog (three copies are child processes)", () 
     const output = await broker.createTopic(uniqueTopic("so-st-out"), 3);
     const app = uniqueTopic("so-st-app");
     const windowOutput = await broker.createTopic(uniqueTopic("so-st-win"), 3);
-    const group = copyGroup({ app, input, output, mode: "state", extra: ["--rate", "10", "--window-output", windowOutput] });
+    const mappedOutput = await broker.createTopic(uniqueTopic("so-st-map"), 3);
+    const group = copyGroup({ app, input, output, mode: "state", extra: ["--rate", "10", "--window-output", windowOutput, "--mapped-output", mappedOutput] });
     const { copies, start } = group;
     try {
       const [a, b, c] = [start("a"), start("b"), start("c")];
       const [ra] = await Promise.all([a.report, b.report, c.report]);
-      assert.deepEqual(ra.changelogs, [`${app}-totals-changelog`, `${app}-windows-changelog`], "the start-up report names the changelogs");
+      assert.deepEqual(ra.changelogs, [`${app}-totals-changelog`, `${app}-running-changelog`, `${app}-windows-changelog`], "the start-up report names the changelogs");
       const sa = await a.assigned((s) => s.tasks.length === 4, "a runs 4 of the 12 tasks");
       await b.assigned((s) => s.tasks.length === 4 && s.generationId === sa.generationId, "b runs 4");
       await c.assigned((s) => s.tasks.length === 4 && s.generationId === sa.generationId, "c runs 4");
@@ -91,6 +93,24 @@ describe("KafkaScaleOut state changelog (three copies are child processes)", () 
         }
       }
       t.diagnostic(`${checked} (batch, word) windows checked against the totals`);
+
+      // mapWithState kept the same running totals. It maps every record, and each copy sends a
+      // word's count of its own tasks, so a batch may map a word more than once: in order, each
+      // time higher, the last being the batch's total.
+      const mappedByKey = new Map<string, number[]>();
+      for (const [k, v] of await readCommitted(mappedOutput, 3)) mappedByKey.set(k, [...(mappedByKey.get(k) ?? []), Number(v)]);
+      let mappedChecked = 0;
+      const mappedLast = new Map<string, [number, number]>();
+      for (const [k, ns] of mappedByKey) {
+        const [b, w] = k.split(" ") as [string, string];
+        for (let i = 1; i < ns.length; i++) assert.ok(ns[i]! > ns[i - 1]!, `mapWithState's totals of '${w}' rise within batch ${b}: ${JSON.stringify(ns)}`);
+        const total = new Map(got.get(w) ?? []).get(Number(b));
+        assert.equal(ns[ns.length - 1], total, `mapWithState's last total of '${w}' at batch ${b} is updateStateByKey's`);
+        if ((mappedLast.get(w)?.[0] ?? -1) < Number(b)) mappedLast.set(w, [Number(b), ns[ns.length - 1]!]);
+        mappedChecked++;
+      }
+      assert.deepEqual(new Map([...mappedLast].map(([w, [, n]]) => [w, n] as [string, number]).sort()), expected, "mapWithState's last totals are the input's counts");
+      t.diagnostic(`${mappedChecked} (batch, word) mapWithState totals checked`);
 
       // The changelog, compacted or not, ends with every word's total.
       const changelog = `${app}-totals-changelog`;
