@@ -22,7 +22,7 @@ import { agreeOnGrid, type GridRecord } from "./BatchGrid.js";
 import { GroupMembership, type MembershipState } from "./GroupMembership.js";
 import { MetadataTopic } from "./MetadataTopic.js";
 import { RepartitionInputDStream } from "./RepartitionInputDStream.js";
-import { MARKER_HEADER, TIME_HEADER, type Reducer, type ReducerRuntime } from "./RepartitionReader.js";
+import { MARKER_HEADER, PAIRS_HEADER, TIME_HEADER, type Reducer, type ReducerRuntime } from "./RepartitionReader.js";
 import { ScaleOutInputDStream, type ScaleOutRuntime } from "./ScaleOutInputDStream.js";
 import { ScaleOutMetrics } from "./ScaleOutMetrics.js";
 import { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
@@ -94,6 +94,9 @@ function brokersOf(params: Readonly<Record<string, unknown>>): Array<{ host: str
 }
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
+
+/** The most JSON text one repartition record carries: well under Kafka's default 1 MB message size, counting UTF-8 at up to 3 bytes a character. */
+const REPARTITION_CHUNK_CHARS = 256 * 1024;
 
 /**
  * Scale-out through Kafka: N copies of one application, each an ordinary StreamingContext,
@@ -320,12 +323,21 @@ export class KafkaScaleOut {
       await this.gather(time, async () => {
         const partitioner = new HashPartitioner(this.tasks);
         const t = String(time.milliseconds);
-        return (await rdd.collect()).map(([k, v]) => ({
-          topic,
-          partition: partitioner.getPartition(k),
-          value: JSON.stringify([k, v]),
-          headers: { [TIME_HEADER]: t },
-        }));
+        // Pairs go packed, many to a record: what a batch costs to produce, commit and read
+        // back is then its bytes, not its count of pairs.
+        const byPartition: string[][] = Array.from({ length: this.tasks }, () => []);
+        for (const [k, v] of await rdd.collect()) byPartition[partitioner.getPartition(k)]!.push(JSON.stringify([k, v]));
+        const out: ProducerRecord[] = [];
+        byPartition.forEach((pairs, partition) => {
+          for (let i = 0; i < pairs.length; ) {
+            let bytes = 0;
+            let j = i;
+            while (j < pairs.length && (j === i || bytes + pairs[j]!.length < REPARTITION_CHUNK_CHARS)) bytes += pairs[j++]!.length + 1;
+            out.push({ topic, partition, value: `[${pairs.slice(i, j).join(",")}]`, headers: { [TIME_HEADER]: t, [PAIRS_HEADER]: String(j - i) } });
+            i = j;
+          }
+        });
+        return out;
       });
     });
     return topic;

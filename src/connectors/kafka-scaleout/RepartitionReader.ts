@@ -8,6 +8,8 @@ import type { ScaleOutRuntime } from "./ScaleOutInputDStream.js";
 /** Headers of the repartition records: the batch time that produced a record, and on a marker the upstream task it ends. */
 export const TIME_HEADER = "dstream.t";
 export const MARKER_HEADER = "dstream.task";
+/** On a record of pairs: how many it packs (its value is a JSON array of [key, value] pairs). */
+export const PAIRS_HEADER = "dstream.n";
 
 /** What a reduce side needs from its application's coordinator, beyond an input stream's needs. */
 export interface ReducerRuntime extends ScaleOutRuntime {
@@ -133,7 +135,8 @@ export class RepartitionReader<K, V> {
         const p = Number(task);
         part.watermarks.set(p, Math.max(part.watermarks.get(p) ?? Number.NEGATIVE_INFINITY, time));
       } else if (time > part.through && rec.value !== null) {
-        part.buffer.push({ offset: rec.offset, time, pair: JSON.parse(rec.value.toString("utf8")) as [unknown, unknown] });
+        // Every pair of a record has its batch time: a record is emitted or kept whole.
+        for (const pair of JSON.parse(rec.value.toString("utf8")) as Array<[unknown, unknown]>) part.buffer.push({ offset: rec.offset, time, pair });
       }
     }
     part.position = end!.offset;

@@ -2,7 +2,7 @@ import { logger } from "../../core/log.js";
 import type { StreamingGauge, StreamingMetricsSource } from "../../index.js";
 import type { KafkaAdminClient, KafkaConsumerClient } from "../kafka/index.js";
 import type { MembershipState } from "./GroupMembership.js";
-import { MARKER_HEADER } from "./RepartitionReader.js";
+import { MARKER_HEADER, PAIRS_HEADER } from "./RepartitionReader.js";
 
 /** One partition of this copy's tasks: how far the topic goes and how far the copy has committed. */
 export interface PartitionLag {
@@ -150,8 +150,8 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
   }
 
   /**
-   * Counts the records of each repartition partition past its committed offset, leaving out the
-   * end-of-batch markers: every batch of every copy writes one per task to each partition, so
+   * Counts the pairs in the records of each repartition partition past its committed offset
+   * (each record packs many), leaving out the end-of-batch markers: every batch of every copy writes one per task to each partition, so
    * counting them would show a lag on a copy that has nothing left to do. While the committed
    * offset stays, only what was written since the last read is read.
    */
@@ -168,7 +168,9 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
       const until = Math.min(end, s.scannedTo + MAX_SCAN);
       if (until > s.scannedTo) {
         const got = await this.scanConsumer.fetchRange({ topic: c.topic, partition: c.partition }, s.scannedTo, until, { timeoutMs: this.timeoutMs });
-        s = { from: s.from, scannedTo: until, records: s.records + got.filter((r) => !r.headers.some((h) => h.key === MARKER_HEADER)).length };
+        let pairs = 0;
+        for (const r of got) pairs += pairsIn(r.headers);
+        s = { from: s.from, scannedTo: until, records: s.records + pairs };
       }
       this.scans.set(k, s);
     }
@@ -231,4 +233,11 @@ export class ScaleOutMetrics implements StreamingMetricsSource {
     // A read under way then fails, and is dropped like any failed read.
     await this.scanConsumer?.close();
   }
+}
+
+/** The pairs a repartition record packs: none in a marker. */
+function pairsIn(headers: ReadonlyArray<{ key: string; value: string | Uint8Array | null }>): number {
+  if (headers.some((h) => h.key === MARKER_HEADER)) return 0;
+  const n = headers.find((h) => h.key === PAIRS_HEADER)?.value;
+  return n === undefined || n === null ? 1 : Number(typeof n === "string" ? n : Buffer.from(n).toString("utf8"));
 }
