@@ -24,13 +24,14 @@
  * Environment: BENCH_LINES (300000), BENCH_ROUNDS (3), BENCH_BATCH_MS (1000),
  * BENCH_MAX_RATE (spark.streaming.kafka.maxRatePerPartition of the re-keyed runs, 1500: a batch's
  * transaction carries one repartition record per word, and must commit within
- * transaction.timeout.ms), BENCH_DIRECT_RATE (the same for the runs without repartition, 8000),
+ * transaction.timeout.ms), BENCH_DIRECT_RATE (the same for the runs without repartition, 20000: one batch reads all the default input, so only its drain rate is defined),
  * BENCH_FAILOVER_RATE (its value in the failover runs, 200), BENCH_SESSION_MS (6000),
  * BENCH_ONLY (comma-separated configuration names to run), BENCH_CPU_PROF (a directory: the
  * copies run with --cpu-prof and write their profiles there when stopped).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KafkaClients, type KafkaAdminClient, type ProducerRecord } from "../src/connectors/kafka/index.js";
@@ -41,7 +42,7 @@ const LINES = Number(process.env.BENCH_LINES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 1000);
 const MAX_RATE = Number(process.env.BENCH_MAX_RATE ?? 1500);
-const DIRECT_RATE = Number(process.env.BENCH_DIRECT_RATE ?? 8000);
+const DIRECT_RATE = Number(process.env.BENCH_DIRECT_RATE ?? 20000);
 const FAILOVER_RATE = Number(process.env.BENCH_FAILOVER_RATE ?? 200);
 const SESSION_MS = Number(process.env.BENCH_SESSION_MS ?? 6000);
 const CPU_PROF = process.env.BENCH_CPU_PROF;
@@ -198,7 +199,11 @@ const FAILOVER = "failover";
 const rateOf = (cfg: Config): number => (cfg.mode === "direct" ? DIRECT_RATE : MAX_RATE);
 /** The input lines per second that maxRatePerPartition lets through: a rate near it measures the cap, not the copies. */
 const capOf = (cfg: Config): number => rateOf(cfg) * PARTITIONS;
-const capNote = (cfg: Config, steady: number): string => (steady >= 0.8 * capOf(cfg) ? ` [near the cap of ${fmt(capOf(cfg))} lines/s: raise the cap]` : "");
+const capNote = (cfg: Config, r: { steady: number; drain: number }): string =>
+  Math.max(r.drain, Number.isNaN(r.steady) ? 0 : r.steady) >= 0.8 * capOf(cfg) ? ` [near the cap of ${fmt(capOf(cfg))} lines/s: raise the cap]` : "";
+/** The machine's 1-minute load average after a run: on a shared machine, what else was running shows here. */
+const load = (): string => loadavg()[0]!.toFixed(1);
+const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "n/a");
 
 let runs = 0;
 async function withApp<T>(tag: string, body: (app: string, output: string) => Promise<T>): Promise<T> {
@@ -236,7 +241,8 @@ async function throughput(cfg: Config): Promise<Throughput> {
     const lastAt = Math.max(...batches.map((b) => b.at));
     const firstAt = Math.max(...first.map((b) => b.at));
     return {
-      steady: rest.reduce((n, b) => n + linesOf(b), 0) / ((lastAt - firstAt) / 1000),
+      // Undefined (NaN) when one batch read everything.
+      steady: rest.length === 0 ? Number.NaN : rest.reduce((n, b) => n + linesOf(b), 0) / ((lastAt - firstAt) / 1000),
       drain: LINES / ((lastAt - firstTime) / 1000),
       batches: batches.length,
       maxBatchLines: Math.max(...batches.map(linesOf)),
@@ -284,7 +290,7 @@ const median = (xs: readonly number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const fmt = (n: number): string => Math.round(n).toLocaleString("en");
+const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en") : "n/a");
 
 await preload(admin);
 const names = [...CONFIGS.map((c) => c.name), FAILOVER].filter((n) => !ONLY || ONLY.includes(n));
@@ -301,12 +307,12 @@ for (let round = 0; round < ROUNDS; round++) {
     if (name === FAILOVER) {
       const f = await failover();
       fo.push(f);
-      console.log(`  round ${round + 1} ${name}: rebalance ${fmt(f.rebalanceMs)} ms, batch with the dead copy's tasks committed ${fmt(f.committedMs)} ms, its input read ${fmt(f.readMs)} ms after the kill`);
+      console.log(`  round ${round + 1} ${name}: rebalance ${fmt(f.rebalanceMs)} ms, batch with the dead copy's tasks committed ${fmt(f.committedMs)} ms, its input read ${fmt(f.readMs)} ms after the kill (load ${load()})`);
     } else {
       const cfg = CONFIGS.find((c) => c.name === name)!;
       const r = await throughput(cfg);
       tp.set(name, [...(tp.get(name) ?? []), r]);
-      console.log(`  round ${round + 1} ${name}: steady ${fmt(r.steady)} lines/s, drain ${fmt(r.drain)} lines/s (${r.batches} input batches, largest ${fmt(r.maxBatchLines)} lines)${capNote(cfg, r.steady)}`);
+      console.log(`  round ${round + 1} ${name}: steady ${fmt(r.steady)} lines/s, drain ${fmt(r.drain)} lines/s (${r.batches} input batches, largest ${fmt(r.maxBatchLines)} lines; load ${load()})${capNote(cfg, r)}`);
     }
   }
 }
@@ -314,11 +320,11 @@ for (let round = 0; round < ROUNDS; round++) {
 console.log(`\nMedians of ${ROUNDS} rounds, input lines committed per second (${LINES.toLocaleString("en")} lines of 10 words, ${PARTITIONS} partitions):`);
 console.log("  steady: lines of the batches after the first input batch / time from its commit to the last commit");
 console.log("  drain:  all lines / time from the first input batch's grid time to the last commit");
-const med = new Map([...tp].map(([n, rs]) => [n, { steady: median(rs.map((r) => r.steady)), drain: median(rs.map((r) => r.drain)) }]));
+const med = new Map([...tp].map(([n, rs]) => [n, { steady: median(rs.map((r) => r.steady).filter((x) => !Number.isNaN(x))), drain: median(rs.map((r) => r.drain)) }]));
 const base = med.get(CONFIGS[0]!.name);
 for (const [name, m] of med) {
-  const vs = base && name !== CONFIGS[0]!.name ? `  (x${(m.steady / base.steady).toFixed(2)} steady, x${(m.drain / base.drain).toFixed(2)} drain vs 1 copy local[1])` : name === CONFIGS[0]!.name ? "  (baseline)" : "";
-  console.log(`  ${name.padEnd(32)} steady ${fmt(m.steady).padStart(8)}  drain ${fmt(m.drain).padStart(8)}${vs}${capNote(CONFIGS.find((c) => c.name === name)!, m.steady)}`);
+  const vs = base && name !== CONFIGS[0]!.name ? `  (x${ratio(m.steady, base.steady)} steady, x${ratio(m.drain, base.drain)} drain vs 1 copy local[1])` : name === CONFIGS[0]!.name ? "  (baseline)" : "";
+  console.log(`  ${name.padEnd(32)} steady ${fmt(m.steady).padStart(8)}  drain ${fmt(m.drain).padStart(8)}${vs}${capNote(CONFIGS.find((c) => c.name === name)!, m)}`);
 }
 const two = med.get(CONFIGS[1]!.name);
 const l2 = med.get(CONFIGS[2]!.name);
@@ -332,7 +338,7 @@ if (base && two && l2) {
   );
 }
 if (base && direct) {
-  console.log(`Repartition topic cost at one copy: with/without = ${(base.steady / direct.steady).toFixed(2)} steady, ${(base.drain / direct.drain).toFixed(2)} drain`);
+  console.log(`Repartition topic cost at one copy: lines/s with / without = ${ratio(base.drain, direct.drain)} drain, ${ratio(base.steady, direct.steady)} steady (n/a: one batch read all the input without it)`);
 }
 if (fo.length > 0) {
   console.log(
