@@ -21,13 +21,15 @@
  *           commit of that first batch to the commit of the last one (no start-up, no first batch);
  *   drain:  all the lines / the time from the first input batch's grid time to the last commit.
  *
- * Environment: BENCH_LINES (300000), BENCH_ROUNDS (3), BENCH_BATCH_MS (1000),
+ * Environment: BENCH_LINES (200000), BENCH_ROUNDS (3), BENCH_BATCH_MS (1000),
  * BENCH_MAX_RATE (spark.streaming.kafka.maxRatePerPartition of the re-keyed runs, 1500: a batch's
  * transaction carries one repartition record per word, and must commit within
- * transaction.timeout.ms), BENCH_DIRECT_RATE (the same for the runs without repartition, 20000: one batch reads all the default input, so only its drain rate is defined),
+ * transaction.timeout.ms), BENCH_DIRECT_RATE (the same for the runs without repartition, 20000:
+ * one batch reads all the default input, so only their drain rate is defined),
  * BENCH_FAILOVER_RATE (its value in the failover runs, 200), BENCH_SESSION_MS (6000),
  * BENCH_ONLY (comma-separated configuration names to run), BENCH_CPU_PROF (a directory: the
- * copies run with --cpu-prof and write their profiles there when stopped).
+ * copies run with --cpu-prof and write their profiles there when stopped), BENCH_SO_TRACE=1
+ * (each copy's batches on stderr, with the time of each output operation).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -199,8 +201,10 @@ const FAILOVER = "failover";
 const rateOf = (cfg: Config): number => (cfg.mode === "direct" ? DIRECT_RATE : MAX_RATE);
 /** The input lines per second that maxRatePerPartition lets through: a rate near it measures the cap, not the copies. */
 const capOf = (cfg: Config): number => rateOf(cfg) * PARTITIONS;
-const capNote = (cfg: Config, r: { steady: number; drain: number }): string =>
-  Math.max(r.drain, Number.isNaN(r.steady) ? 0 : r.steady) >= 0.8 * capOf(cfg) ? ` [near the cap of ${fmt(capOf(cfg))} lines/s: raise the cap]` : "";
+/** A batch that read its copy's full cap: below it, the cap held nothing back (one batch of all the input, say). */
+const atCap = (cfg: Config, maxBatchLines: number): boolean => maxBatchLines >= (0.95 * rateOf(cfg) * PARTITIONS * BATCH_MS) / 1000 / cfg.copies;
+const capNote = (cfg: Config, r: { steady: number; drain: number; maxBatchLines: number }): string =>
+  atCap(cfg, r.maxBatchLines) && Math.max(r.drain, Number.isNaN(r.steady) ? 0 : r.steady) >= 0.8 * capOf(cfg) ? ` [near the cap of ${fmt(capOf(cfg))} lines/s: raise the cap]` : "";
 /** The machine's 1-minute load average after a run: on a shared machine, what else was running shows here. */
 const load = (): string => loadavg()[0]!.toFixed(1);
 const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "n/a");
@@ -320,7 +324,9 @@ for (let round = 0; round < ROUNDS; round++) {
 console.log(`\nMedians of ${ROUNDS} rounds, input lines committed per second (${LINES.toLocaleString("en")} lines of 10 words, ${PARTITIONS} partitions):`);
 console.log("  steady: lines of the batches after the first input batch / time from its commit to the last commit");
 console.log("  drain:  all lines / time from the first input batch's grid time to the last commit");
-const med = new Map([...tp].map(([n, rs]) => [n, { steady: median(rs.map((r) => r.steady).filter((x) => !Number.isNaN(x))), drain: median(rs.map((r) => r.drain)) }]));
+const med = new Map(
+  [...tp].map(([n, rs]) => [n, { steady: median(rs.map((r) => r.steady).filter((x) => !Number.isNaN(x))), drain: median(rs.map((r) => r.drain)), maxBatchLines: Math.max(...rs.map((r) => r.maxBatchLines)) }]),
+);
 const base = med.get(CONFIGS[0]!.name);
 for (const [name, m] of med) {
   const vs = base && name !== CONFIGS[0]!.name ? `  (x${ratio(m.steady, base.steady)} steady, x${ratio(m.drain, base.drain)} drain vs 1 copy local[1])` : name === CONFIGS[0]!.name ? "  (baseline)" : "";
