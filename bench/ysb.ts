@@ -18,9 +18,14 @@
  *
  * Environment: BENCH_YSB_EVENTS (600000), BENCH_PARTITIONS (4), BENCH_YSB_RATE (40000 events/s for
  * the latency run), BENCH_YSB_SECONDS (25). `--big` multiplies the events by 8 and the latency run
- * by 2.
+ * by 2. BENCH_YSB_PROFILE=<dir> writes a CPU profile of the local[1] run (its tasks run on this
+ * thread) to <dir>/ysb-local1.cpuprofile; summarise it with `node scripts/cpuprofile-top.mjs FILE`.
+ * BENCH_YSB_ONLY=local[1] skips the local[2] and latency runs (for profiling).
  */
 import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import { JsonFieldExtractor, Seconds, SparkContext, StreamingContext, type BatchInfo } from "../src/index.js";
 import { ConsumerStrategies, KafkaClients, KafkaUtils, LocationStrategies, type KafkaAdminClient } from "../src/connectors/kafka/index.js";
 
@@ -37,6 +42,8 @@ const ADS_PER_CAMPAIGN = 10;
 const FETCH = { "max.partition.fetch.bytes": 8 * 1024 * 1024, "fetch.max.bytes": 64 * 1024 * 1024 };
 const AD_TYPES = ["banner", "modal", "sponsored-search", "mail", "mobile"];
 const EVENT_TYPES = ["view", "click", "purchase"];
+const PROFILE_DIR = process.env.BENCH_YSB_PROFILE;
+const ONLY = process.env.BENCH_YSB_ONLY;
 const started = performance.now();
 
 const admin = KafkaClients.admin({ "bootstrap.servers": BOOTSTRAP });
@@ -239,10 +246,31 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
+/** Runs `f` under the in-thread CPU profiler when BENCH_YSB_PROFILE is set, writing `<dir>/<name>.cpuprofile`. */
+async function profiled<T>(name: string, f: () => Promise<T>): Promise<T> {
+  if (PROFILE_DIR === undefined) return f();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  try {
+    return await f();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile written to ${file}`);
+    session.disconnect();
+  }
+}
+
 async function throughput(master: string, want: Counts): Promise<{ master: string; capacity: number; drain: number }> {
   const sc = new SparkContext({ master, appName: `bench-ysb-${master}`, conf: { "spark.executor.reloadModule": "false", "spark.ui.enabled": "false" } });
   try {
-    const r = await pipeline(sc, preloaded, Math.ceil(EVENTS / PARTITIONS / 5), (n) => n >= EVENTS, 300_000);
+    const run = (): Promise<PipelineRun> => pipeline(sc, preloaded, Math.ceil(EVENTS / PARTITIONS / 5), (n) => n >= EVENTS, 300_000);
+    const r = master === "local[1]" ? await profiled("ysb-local1", run) : await run();
     checkCounts(master, r.counts, want);
     const cap = capacity(r);
     // Drain: from the start to the batch that read the last record, batch intervals included.
@@ -317,20 +345,22 @@ try {
   checkCounts("the extractor loop", ext.counts, base.counts);
   console.log(`  hand-written loop (one thread): JSON.parse ${Math.round(base.rate).toLocaleString()} events/s, JsonFieldExtractor ${Math.round(ext.rate).toLocaleString()} events/s, ${base.counts.size} [campaign, window] counts`);
   const one = await throughput("local[1]", base.counts);
-  const two = await throughput("local[2]", base.counts);
-  const lat = await latency();
-  const f = (n: number): string => Math.round(n).toLocaleString().padStart(11);
-  console.log("");
-  console.log(`YSB: JSON parse → filter view → [ad_id, event_time] → broadcast join to campaign → count per [campaign, 10 s window]; ${PARTITIONS} partitions, 1 s batches`);
-  console.log(`  hand-written loop, one thread, JSON.parse (baseline)       ${f(base.rate)} events/s`);
-  console.log(`  hand-written loop, one thread, JsonFieldExtractor (baseline) ${f(ext.rate)} events/s`);
-  console.log(`  dstream (JsonFieldExtractor on the value bytes):`);
-  for (const r of [one, two]) {
-    console.log(`  ${r.master.padEnd(9)} processing capacity       ${f(r.capacity)} events/s   ${(r.capacity / base.rate).toFixed(2)}x of the JSON.parse loop, ${(r.capacity / ext.rate).toFixed(2)}x of the extractor loop; drain incl. batch waits ${Math.round(r.drain).toLocaleString()}/s`);
+  if (ONLY !== "local[1]") {
+    const two = await throughput("local[2]", base.counts);
+    const lat = await latency();
+    const f = (n: number): string => Math.round(n).toLocaleString().padStart(11);
+    console.log("");
+    console.log(`YSB: JSON parse → filter view → [ad_id, event_time] → broadcast join to campaign → count per [campaign, 10 s window]; ${PARTITIONS} partitions, 1 s batches`);
+    console.log(`  hand-written loop, one thread, JSON.parse (baseline)       ${f(base.rate)} events/s`);
+    console.log(`  hand-written loop, one thread, JsonFieldExtractor (baseline) ${f(ext.rate)} events/s`);
+    console.log(`  dstream (JsonFieldExtractor on the value bytes):`);
+    for (const r of [one, two]) {
+      console.log(`  ${r.master.padEnd(9)} processing capacity       ${f(r.capacity)} events/s   ${(r.capacity / base.rate).toFixed(2)}x of the JSON.parse loop, ${(r.capacity / ext.rate).toFixed(2)}x of the extractor loop; drain incl. batch waits ${Math.round(r.drain).toLocaleString()}/s`);
+    }
+    console.log(`  local[2] / local[1] = ${(two.capacity / Math.max(1, one.capacity)).toFixed(2)}x capacity`);
+    console.log(`  window result after the window's end (${lat.windows} whole windows, ${lat.keys} campaign windows, ${RATE.toLocaleString()} events/s): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms = ${(lat.p50 / BATCH_MS).toFixed(2)} / ${(lat.p99 / BATCH_MS).toFixed(2)} / ${(lat.max / BATCH_MS).toFixed(2)} batch intervals`);
+    console.log(`  (bench ran ${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
-  console.log(`  local[2] / local[1] = ${(two.capacity / Math.max(1, one.capacity)).toFixed(2)}x capacity`);
-  console.log(`  window result after the window's end (${lat.windows} whole windows, ${lat.keys} campaign windows, ${RATE.toLocaleString()} events/s): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms = ${(lat.p50 / BATCH_MS).toFixed(2)} / ${(lat.p99 / BATCH_MS).toFixed(2)} / ${(lat.max / BATCH_MS).toFixed(2)} batch intervals`);
-  console.log(`  (bench ran ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 } finally {
   await admin.deleteTopics([preloaded, live]).catch(() => undefined);
   await admin.close();
