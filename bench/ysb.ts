@@ -19,7 +19,7 @@
  * Environment: BENCH_YSB_EVENTS (600000), BENCH_PARTITIONS (4), BENCH_YSB_RATE (40000 events/s for
  * the latency run), BENCH_YSB_SECONDS (25). `--big` multiplies the events by 8 and the latency run
  * by 2. BENCH_YSB_PROFILE=<dir> writes a CPU profile of the local[1] run (its tasks run on this
- * thread) to <dir>/ysb-local1.cpuprofile; summarise it with `node scripts/cpuprofile-top.mjs FILE`.
+ * thread) to <dir>/ysb-local1.cpuprofile, and of the extractor loop to <dir>/ysb-loop-extractor.cpuprofile; summarise it with `node scripts/cpuprofile-top.mjs FILE`.
  * BENCH_YSB_ONLY=local[1] skips the local[2] and latency runs (for profiling).
  */
 import { randomUUID } from "node:crypto";
@@ -126,7 +126,13 @@ async function preload(a: KafkaAdminClient): Promise<number> {
 }
 
 /** The baseline: fetch every record with the same client, then parse/filter/join/count them on this thread. */
-async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: number; counts: Counts }> {
+/** CPU time of this process (every thread, so local[N]'s executors too) since `from`, in seconds. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
+async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: number; perCpu: number; counts: Counts }> {
   const fields = new JsonFieldExtractor(["event_type", "ad_id", "event_time"]);
   const consumer = KafkaClients.consumer({ "bootstrap.servers": BOOTSTRAP, "group.id": `bench-ysb-raw-${run}`, ...FETCH });
   try {
@@ -134,6 +140,7 @@ async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: n
     consumer.assign(ends);
     const counts: Counts = new Map();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     let n = 0;
     for (const e of ends) {
       const records = await consumer.fetchRange(e, 0, e.offset, { timeoutMs: 60_000 });
@@ -150,7 +157,7 @@ async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: n
       }
     }
     if (n !== EVENTS) throw new Error(`bench:ysb: the hand-written loop read ${n} events, expected ${EVENTS}`);
-    return { rate: n / ((performance.now() - t0) / 1000), counts };
+    return { rate: n / ((performance.now() - t0) / 1000), perCpu: n / cpuSeconds(c0), counts };
   } finally {
     await consumer.close();
   }
@@ -162,6 +169,8 @@ interface PipelineRun {
   /** Date.now() of each window key's last update. */
   lastUpdate: Map<string, number>;
   wallMs: number;
+  /** CPU seconds the process spent from start to stop. */
+  cpuSeconds: number;
 }
 
 /**
@@ -209,6 +218,7 @@ async function pipeline(sc: SparkContext, topic: string, ratePerPartition: numbe
     },
   });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   ssc.start();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((_, reject) => (timer = setTimeout(() => reject(new Error(`bench:ysb: the pipeline did not finish in ${timeoutMs / 1000} s (${records} records read)`)), timeoutMs)));
@@ -218,7 +228,7 @@ async function pipeline(sc: SparkContext, topic: string, ratePerPartition: numbe
     clearTimeout(timer);
     await ssc.stop({ stopSparkContext: false });
   }
-  return { batches: done, counts, lastUpdate, wallMs: performance.now() - t0 };
+  return { batches: done, counts, lastUpdate, wallMs: performance.now() - t0, cpuSeconds: cpuSeconds(c0) };
 }
 
 function checkCounts(what: string, got: Counts, want: Counts): void {
@@ -266,7 +276,7 @@ async function profiled<T>(name: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function throughput(master: string, want: Counts): Promise<{ master: string; capacity: number; drain: number }> {
+async function throughput(master: string, want: Counts): Promise<{ master: string; capacity: number; drain: number; perCpu: number }> {
   const sc = new SparkContext({ master, appName: `bench-ysb-${master}`, conf: { "spark.executor.reloadModule": "false", "spark.ui.enabled": "false" } });
   try {
     const run = (): Promise<PipelineRun> => pipeline(sc, preloaded, Math.ceil(EVENTS / PARTITIONS / 5), (n) => n >= EVENTS, 300_000);
@@ -275,8 +285,11 @@ async function throughput(master: string, want: Counts): Promise<{ master: strin
     const cap = capacity(r);
     // Drain: from the start to the batch that read the last record, batch intervals included.
     const drain = EVENTS / (r.wallMs / 1000);
-    console.log(`  ${master}: ${Math.round(cap).toLocaleString()} events/s of processing, drained at ${Math.round(drain).toLocaleString()}/s; counts match  [${describe(r)}]`);
-    return { master, capacity: cap, drain };
+    // Events per CPU-second of the whole process: the per-core figure, and steadier than wall
+    // time on a machine whose cores other work shares.
+    const perCpu = EVENTS / r.cpuSeconds;
+    console.log(`  ${master}: ${Math.round(cap).toLocaleString()} events/s of processing, ${Math.round(perCpu).toLocaleString()} events per CPU-second, drained at ${Math.round(drain).toLocaleString()}/s; counts match  [${describe(r)}]`);
+    return { master, capacity: cap, drain, perCpu };
   } finally {
     await sc.stop();
   }
@@ -341,9 +354,9 @@ async function latency(): Promise<{ p50: number; p99: number; max: number; windo
 try {
   await preload(admin);
   const base = await handWritten("JSON.parse");
-  const ext = await handWritten("extractor");
+  const ext = await profiled("ysb-loop-extractor", () => handWritten("extractor"));
   checkCounts("the extractor loop", ext.counts, base.counts);
-  console.log(`  hand-written loop (one thread): JSON.parse ${Math.round(base.rate).toLocaleString()} events/s, JsonFieldExtractor ${Math.round(ext.rate).toLocaleString()} events/s, ${base.counts.size} [campaign, window] counts`);
+  console.log(`  hand-written loop (one thread): JSON.parse ${Math.round(base.rate).toLocaleString()} events/s (${Math.round(base.perCpu).toLocaleString()} per CPU-second), JsonFieldExtractor ${Math.round(ext.rate).toLocaleString()} events/s (${Math.round(ext.perCpu).toLocaleString()} per CPU-second), ${base.counts.size} [campaign, window] counts`);
   const one = await throughput("local[1]", base.counts);
   if (ONLY !== "local[1]") {
     const two = await throughput("local[2]", base.counts);
@@ -351,11 +364,12 @@ try {
     const f = (n: number): string => Math.round(n).toLocaleString().padStart(11);
     console.log("");
     console.log(`YSB: JSON parse → filter view → [ad_id, event_time] → broadcast join to campaign → count per [campaign, 10 s window]; ${PARTITIONS} partitions, 1 s batches`);
-    console.log(`  hand-written loop, one thread, JSON.parse (baseline)       ${f(base.rate)} events/s`);
-    console.log(`  hand-written loop, one thread, JsonFieldExtractor (baseline) ${f(ext.rate)} events/s`);
+    console.log(`  hand-written loop, one thread, JSON.parse (baseline)       ${f(base.rate)} events/s, ${f(base.perCpu)} per CPU-second`);
+    console.log(`  hand-written loop, one thread, JsonFieldExtractor (baseline) ${f(ext.rate)} events/s, ${f(ext.perCpu)} per CPU-second`);
     console.log(`  dstream (JsonFieldExtractor on the value bytes):`);
     for (const r of [one, two]) {
       console.log(`  ${r.master.padEnd(9)} processing capacity       ${f(r.capacity)} events/s   ${(r.capacity / base.rate).toFixed(2)}x of the JSON.parse loop, ${(r.capacity / ext.rate).toFixed(2)}x of the extractor loop; drain incl. batch waits ${Math.round(r.drain).toLocaleString()}/s`);
+      console.log(`  ${"".padEnd(9)} per CPU-second            ${f(r.perCpu)} events      ${(r.perCpu / ext.perCpu).toFixed(2)}x of the extractor loop's`);
     }
     console.log(`  local[2] / local[1] = ${(two.capacity / Math.max(1, one.capacity)).toFixed(2)}x capacity`);
     console.log(`  window result after the window's end (${lat.windows} whole windows, ${lat.keys} campaign windows, ${RATE.toLocaleString()} events/s): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms = ${(lat.p50 / BATCH_MS).toFixed(2)} / ${(lat.p99 / BATCH_MS).toFixed(2)} / ${(lat.max / BATCH_MS).toFixed(2)} batch intervals`);

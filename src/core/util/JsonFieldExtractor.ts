@@ -90,7 +90,10 @@ function describe(b: Buffer, i: number): string {
 }
 
 function ws(b: Buffer, i: number): number {
-  for (let c = b[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i]);
+  let c = b[i]!;
+  // Compact JSON has no whitespace: one comparison answers most calls.
+  if (c > 0x20) return i;
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i]!;
   return i;
 }
 
