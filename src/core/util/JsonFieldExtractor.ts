@@ -81,6 +81,31 @@ const utf8Slice: Slice = proto.utf8Slice ?? function (this: Buffer, start: numbe
   return this.toString("utf8", start, end);
 };
 
+// Short ASCII values repeat (event types, timestamps, country codes): a small table of the
+// strings made lately, looked up by a hash of the bytes, hands back the same string without a
+// native call or an allocation. Strings are immutable, so sharing one is invisible to callers.
+const INTERN_MAX = 24;
+const INTERN_SLOTS = 1024;
+const interned: Array<string | undefined> = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+
+/** The ASCII text b[start, end), from the table when it is short and was made lately. */
+function asciiString(b: Buffer, start: number, end: number): string {
+  const n = end - start;
+  if (n > INTERN_MAX) return latin1Slice.call(b, start, end);
+  let h = n;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+  const s = interned[slot];
+  if (s !== undefined && s.length === n) {
+    let k = 0;
+    while (k < n && s.charCodeAt(k) === b[start + k]) k++;
+    if (k === n) return s;
+  }
+  const made = latin1Slice.call(b, start, end);
+  interned[slot] = made;
+  return made;
+}
+
 function fail(at: number, problem: string): never {
   throw new JsonFieldParseError(at, problem);
 }
@@ -120,13 +145,14 @@ function readObject(b: Buffer, x: JsonFieldExtractor): Array<JsonValue | undefin
           const start = i + 1;
           i = skipString(b, i);
           // latin1Slice makes a one-byte string directly; only pure ASCII reads the same as UTF-8.
-          out[k] = stringFlags === 0 ? latin1Slice.call(b, start, i - 1) : stringFlags & ESCAPED ? decodeString(b, start, i - 1) : utf8Slice.call(b, start, i - 1);
+          out[k] = stringFlags === 0 ? asciiString(b, start, i - 1) : stringFlags & ESCAPED ? decodeString(b, start, i - 1) : utf8Slice.call(b, start, i - 1);
         } else {
           const start = i;
           i = skipValue(b, i, 0);
           out[k] = c === 0x7b || c === 0x5b ? (JSON.parse(utf8Slice.call(b, start, i)) as JsonValue) : c === 0x74 ? true : c === 0x66 ? false : c === 0x6e ? null : Number(latin1Slice.call(b, start, i));
         }
-      } else i = skipValue(b, i, 0);
+        // An unwanted string (the commonest case) skips without entering the recursive skipValue.
+      } else i = b[i] === 0x22 ? skipString(b, i) : skipValue(b, i, 0);
       i = ws(b, i);
       const c = b[i];
       if (c === 0x2c) {
