@@ -18,9 +18,14 @@
  *
  * Environment: BENCH_YSB_EVENTS (600000), BENCH_PARTITIONS (4), BENCH_YSB_RATE (40000 events/s for
  * the latency run), BENCH_YSB_SECONDS (25). `--big` multiplies the events by 8 and the latency run
- * by 2.
+ * by 2. BENCH_YSB_PROFILE=<dir> writes a CPU profile of the local[1] run (its tasks run on this
+ * thread) to <dir>/ysb-local1.cpuprofile, and of the extractor loop to <dir>/ysb-loop-extractor.cpuprofile; summarise it with `node scripts/cpuprofile-top.mjs FILE`.
+ * BENCH_YSB_ONLY=local[1] skips the local[2] and latency runs (for profiling).
  */
 import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import { JsonFieldExtractor, Seconds, SparkContext, StreamingContext, type BatchInfo } from "../src/index.js";
 import { ConsumerStrategies, KafkaClients, KafkaUtils, LocationStrategies, type KafkaAdminClient } from "../src/connectors/kafka/index.js";
 
@@ -37,6 +42,8 @@ const ADS_PER_CAMPAIGN = 10;
 const FETCH = { "max.partition.fetch.bytes": 8 * 1024 * 1024, "fetch.max.bytes": 64 * 1024 * 1024 };
 const AD_TYPES = ["banner", "modal", "sponsored-search", "mail", "mobile"];
 const EVENT_TYPES = ["view", "click", "purchase"];
+const PROFILE_DIR = process.env.BENCH_YSB_PROFILE;
+const ONLY = process.env.BENCH_YSB_ONLY;
 const started = performance.now();
 
 const admin = KafkaClients.admin({ "bootstrap.servers": BOOTSTRAP });
@@ -119,7 +126,13 @@ async function preload(a: KafkaAdminClient): Promise<number> {
 }
 
 /** The baseline: fetch every record with the same client, then parse/filter/join/count them on this thread. */
-async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: number; counts: Counts }> {
+/** CPU time of this process (every thread, so local[N]'s executors too) since `from`, in seconds. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
+async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: number; perCpu: number; counts: Counts }> {
   const fields = new JsonFieldExtractor(["event_type", "ad_id", "event_time"]);
   const consumer = KafkaClients.consumer({ "bootstrap.servers": BOOTSTRAP, "group.id": `bench-ysb-raw-${run}`, ...FETCH });
   try {
@@ -127,6 +140,7 @@ async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: n
     consumer.assign(ends);
     const counts: Counts = new Map();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     let n = 0;
     for (const e of ends) {
       const records = await consumer.fetchRange(e, 0, e.offset, { timeoutMs: 60_000 });
@@ -143,7 +157,7 @@ async function handWritten(parse: "JSON.parse" | "extractor"): Promise<{ rate: n
       }
     }
     if (n !== EVENTS) throw new Error(`bench:ysb: the hand-written loop read ${n} events, expected ${EVENTS}`);
-    return { rate: n / ((performance.now() - t0) / 1000), counts };
+    return { rate: n / ((performance.now() - t0) / 1000), perCpu: n / cpuSeconds(c0), counts };
   } finally {
     await consumer.close();
   }
@@ -155,6 +169,8 @@ interface PipelineRun {
   /** Date.now() of each window key's last update. */
   lastUpdate: Map<string, number>;
   wallMs: number;
+  /** CPU seconds the process had spent since the start when each of `batches` completed. */
+  cpuAtBatch: number[];
 }
 
 /**
@@ -164,6 +180,7 @@ interface PipelineRun {
 async function pipeline(sc: SparkContext, topic: string, ratePerPartition: number, until: (records: number) => boolean, timeoutMs: number): Promise<PipelineRun> {
   sc.conf.set("spark.streaming.kafka.maxRatePerPartition", String(ratePerPartition));
   const ssc = new StreamingContext(sc, Seconds(BATCH_MS / 1000));
+  const c0 = process.cpuUsage();
   const campaignOf = sc.broadcast(adToCampaign);
   const windowMs = WINDOW_MS;
   const fields = new JsonFieldExtractor(["event_type", "ad_id", "event_time"]);
@@ -191,12 +208,14 @@ async function pipeline(sc: SparkContext, topic: string, ratePerPartition: numbe
     }
   });
   const done: BatchInfo[] = [];
+  const cpuAtBatch: number[] = [];
   let records = 0;
   let resolveDone: () => void = () => undefined;
   const finished = new Promise<void>((r) => (resolveDone = r));
   ssc.addStreamingListener({
     onBatchCompleted: (e) => {
       done.push(e.batchInfo);
+      cpuAtBatch.push(cpuSeconds(c0));
       records += e.batchInfo.numRecords;
       if (until(records)) resolveDone();
     },
@@ -211,7 +230,7 @@ async function pipeline(sc: SparkContext, topic: string, ratePerPartition: numbe
     clearTimeout(timer);
     await ssc.stop({ stopSparkContext: false });
   }
-  return { batches: done, counts, lastUpdate, wallMs: performance.now() - t0 };
+  return { batches: done, counts, lastUpdate, wallMs: performance.now() - t0, cpuAtBatch };
 }
 
 function checkCounts(what: string, got: Counts, want: Counts): void {
@@ -230,6 +249,19 @@ function capacity(r: PipelineRun): number {
   return ms > 0 ? (records / ms) * 1000 : 0;
 }
 
+/**
+ * Events per CPU-second of the whole process (every thread: executors, GC, sockets) over the
+ * same batches as `capacity`: the per-core figure, which other work on a shared machine disturbs
+ * far less than wall time, and which leaves out the first batch's warm-up (executor threads
+ * loading their modules).
+ */
+function perCpuSecond(r: PipelineRun): number {
+  const nonEmpty = r.batches.flatMap((b, i) => (b.numRecords > 0 ? [i] : []));
+  if (nonEmpty.length < 2) return 0;
+  const records = nonEmpty.slice(1).reduce((n, i) => n + r.batches[i]!.numRecords, 0);
+  return records / (r.cpuAtBatch[nonEmpty[nonEmpty.length - 1]!]! - r.cpuAtBatch[nonEmpty[0]!]!);
+}
+
 function describe(r: PipelineRun): string {
   return r.batches.filter((b) => b.numRecords > 0).map((b) => `${b.numRecords}/${b.processingDelay}ms+${b.schedulingDelay}ms`).join(" ");
 }
@@ -239,16 +271,38 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
-async function throughput(master: string, want: Counts): Promise<{ master: string; capacity: number; drain: number }> {
+/** Runs `f` under the in-thread CPU profiler when BENCH_YSB_PROFILE is set, writing `<dir>/<name>.cpuprofile`. */
+async function profiled<T>(name: string, f: () => Promise<T>): Promise<T> {
+  if (PROFILE_DIR === undefined) return f();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  try {
+    return await f();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile written to ${file}`);
+    session.disconnect();
+  }
+}
+
+async function throughput(master: string, want: Counts): Promise<{ master: string; capacity: number; drain: number; perCpu: number }> {
   const sc = new SparkContext({ master, appName: `bench-ysb-${master}`, conf: { "spark.executor.reloadModule": "false", "spark.ui.enabled": "false" } });
   try {
-    const r = await pipeline(sc, preloaded, Math.ceil(EVENTS / PARTITIONS / 5), (n) => n >= EVENTS, 300_000);
+    const run = (): Promise<PipelineRun> => pipeline(sc, preloaded, Math.ceil(EVENTS / PARTITIONS / 5), (n) => n >= EVENTS, 300_000);
+    const r = master === "local[1]" ? await profiled("ysb-local1", run) : await run();
     checkCounts(master, r.counts, want);
     const cap = capacity(r);
     // Drain: from the start to the batch that read the last record, batch intervals included.
     const drain = EVENTS / (r.wallMs / 1000);
-    console.log(`  ${master}: ${Math.round(cap).toLocaleString()} events/s of processing, drained at ${Math.round(drain).toLocaleString()}/s; counts match  [${describe(r)}]`);
-    return { master, capacity: cap, drain };
+    const perCpu = perCpuSecond(r);
+    console.log(`  ${master}: ${Math.round(cap).toLocaleString()} events/s of processing, ${Math.round(perCpu).toLocaleString()} events per CPU-second, drained at ${Math.round(drain).toLocaleString()}/s; counts match  [${describe(r)}]`);
+    return { master, capacity: cap, drain, perCpu };
   } finally {
     await sc.stop();
   }
@@ -313,24 +367,27 @@ async function latency(): Promise<{ p50: number; p99: number; max: number; windo
 try {
   await preload(admin);
   const base = await handWritten("JSON.parse");
-  const ext = await handWritten("extractor");
+  const ext = await profiled("ysb-loop-extractor", () => handWritten("extractor"));
   checkCounts("the extractor loop", ext.counts, base.counts);
-  console.log(`  hand-written loop (one thread): JSON.parse ${Math.round(base.rate).toLocaleString()} events/s, JsonFieldExtractor ${Math.round(ext.rate).toLocaleString()} events/s, ${base.counts.size} [campaign, window] counts`);
+  console.log(`  hand-written loop (one thread): JSON.parse ${Math.round(base.rate).toLocaleString()} events/s (${Math.round(base.perCpu).toLocaleString()} per CPU-second), JsonFieldExtractor ${Math.round(ext.rate).toLocaleString()} events/s (${Math.round(ext.perCpu).toLocaleString()} per CPU-second), ${base.counts.size} [campaign, window] counts`);
   const one = await throughput("local[1]", base.counts);
-  const two = await throughput("local[2]", base.counts);
-  const lat = await latency();
-  const f = (n: number): string => Math.round(n).toLocaleString().padStart(11);
-  console.log("");
-  console.log(`YSB: JSON parse → filter view → [ad_id, event_time] → broadcast join to campaign → count per [campaign, 10 s window]; ${PARTITIONS} partitions, 1 s batches`);
-  console.log(`  hand-written loop, one thread, JSON.parse (baseline)       ${f(base.rate)} events/s`);
-  console.log(`  hand-written loop, one thread, JsonFieldExtractor (baseline) ${f(ext.rate)} events/s`);
-  console.log(`  dstream (JsonFieldExtractor on the value bytes):`);
-  for (const r of [one, two]) {
-    console.log(`  ${r.master.padEnd(9)} processing capacity       ${f(r.capacity)} events/s   ${(r.capacity / base.rate).toFixed(2)}x of the JSON.parse loop, ${(r.capacity / ext.rate).toFixed(2)}x of the extractor loop; drain incl. batch waits ${Math.round(r.drain).toLocaleString()}/s`);
+  if (ONLY !== "local[1]") {
+    const two = await throughput("local[2]", base.counts);
+    const lat = await latency();
+    const f = (n: number): string => Math.round(n).toLocaleString().padStart(11);
+    console.log("");
+    console.log(`YSB: JSON parse → filter view → [ad_id, event_time] → broadcast join to campaign → count per [campaign, 10 s window]; ${PARTITIONS} partitions, 1 s batches`);
+    console.log(`  hand-written loop, one thread, JSON.parse (baseline)       ${f(base.rate)} events/s, ${f(base.perCpu)} per CPU-second`);
+    console.log(`  hand-written loop, one thread, JsonFieldExtractor (baseline) ${f(ext.rate)} events/s, ${f(ext.perCpu)} per CPU-second`);
+    console.log(`  dstream (JsonFieldExtractor on the value bytes):`);
+    for (const r of [one, two]) {
+      console.log(`  ${r.master.padEnd(9)} processing capacity       ${f(r.capacity)} events/s   ${(r.capacity / base.rate).toFixed(2)}x of the JSON.parse loop, ${(r.capacity / ext.rate).toFixed(2)}x of the extractor loop; drain incl. batch waits ${Math.round(r.drain).toLocaleString()}/s`);
+      console.log(`  ${"".padEnd(9)} per CPU-second            ${f(r.perCpu)} events      ${(r.perCpu / ext.perCpu).toFixed(2)}x of the extractor loop's`);
+    }
+    console.log(`  local[2] / local[1] = ${(two.capacity / Math.max(1, one.capacity)).toFixed(2)}x capacity`);
+    console.log(`  window result after the window's end (${lat.windows} whole windows, ${lat.keys} campaign windows, ${RATE.toLocaleString()} events/s): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms = ${(lat.p50 / BATCH_MS).toFixed(2)} / ${(lat.p99 / BATCH_MS).toFixed(2)} / ${(lat.max / BATCH_MS).toFixed(2)} batch intervals`);
+    console.log(`  (bench ran ${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
-  console.log(`  local[2] / local[1] = ${(two.capacity / Math.max(1, one.capacity)).toFixed(2)}x capacity`);
-  console.log(`  window result after the window's end (${lat.windows} whole windows, ${lat.keys} campaign windows, ${RATE.toLocaleString()} events/s): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms = ${(lat.p50 / BATCH_MS).toFixed(2)} / ${(lat.p99 / BATCH_MS).toFixed(2)} / ${(lat.max / BATCH_MS).toFixed(2)} batch intervals`);
-  console.log(`  (bench ran ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 } finally {
   await admin.deleteTopics([preloaded, live]).catch(() => undefined);
   await admin.close();

@@ -101,6 +101,18 @@ describe("JsonFieldExtractor", () => {
     }
   });
 
+  it("returns the right text for many distinct short strings of one length, repeated and interleaved", () => {
+    // Short ASCII values come from a table of recent strings: equal lengths and colliding slots must never be confused.
+    const x = new JsonFieldExtractor(["t", "id"]);
+    const ids = Array.from({ length: 5000 }, (_, i) => String(1e12 + i * 7919));
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < ids.length; i++) {
+        const t = ["view", "vie2", "clic", "buy!"][(i * 7 + round) % 4]!;
+        assert.deepEqual(x.extract(Buffer.from(`{"t":"${t}","id":"${ids[i]}"}`)), [t, ids[i]]);
+      }
+    }
+  });
+
   it("rejects malformed input naming the operation, the byte offset and the problem", () => {
     const x = new JsonFieldExtractor(["a"]);
     const cases: Array<[string, number, RegExp]> = [

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { javaHashCode } from "../../src/core/util/javaHash.js";
-import { encodeKey, keysEqual } from "../../src/core/util/keyEncoding.js";
+import { encodeKey, encodeToken, keysEqual } from "../../src/core/util/keyEncoding.js";
 import { KeyMap } from "../../src/core/util/KeyMap.js";
 import { KeySet } from "../../src/core/util/KeySet.js";
 
@@ -105,6 +105,52 @@ describe("KeyMap", () => {
     m.clear();
     assert.equal(m.size, 0);
     assert.equal(m.get(["t", 1]), undefined);
+  });
+
+  it("files pairs of primitives apart from other keys yet with the encoding's equality (a random run of every operation against it)", () => {
+    // Pairs of primitives take their own two-level map: every answer must be the one the string
+    // encoding gives, for pairs, near-pairs (a nested or 3-element array) and primitives alike.
+    const pool: unknown[] = [
+      ["a", 1], ["a", "1"], ["1", 1], [1, 1], [-0, 1], [0, 1], [Number.NaN, 2], [undefined, 1], [null, 1], [1n, 1],
+      ["a", [1]], [["a"], 1], ["a", 1, 2], ["a"], [true, false], "a", 1, -0, null, [[1, 2]], { a: 1 },
+    ];
+    let r = 7;
+    const next = (n: number): number => ((r = (Math.imul(r, 1103515245) + 12345) >>> 0) % n);
+    const m = new KeyMap<unknown, number>();
+    const ref = new Map<string, { key: unknown; value: number }>();
+    for (let step = 0; step < 4000; step++) {
+      // A fresh copy of a composite key, so equality is structural, never by identity.
+      const k = structuredClone(pool[next(pool.length)]);
+      const e = encodeToken(k);
+      const op = next(6);
+      if (op === 0) {
+        m.set(k, step);
+        const had = ref.get(e);
+        if (had) had.value = step;
+        else ref.set(e, { key: k, value: step });
+      } else if (op === 1) {
+        const got = m.update(k, () => step, (c) => c + 1);
+        const had = ref.get(e);
+        if (had) had.value += 1;
+        else ref.set(e, { key: k, value: step });
+        assert.equal(got, ref.get(e)!.value);
+      } else if (op === 2) assert.equal(m.delete(k), ref.delete(e));
+      else if (op === 3) {
+        const want = ref.get(e);
+        ref.delete(e);
+        assert.deepEqual(m.remove(k), want && [want.key, want.value]);
+      } else if (op === 4) assert.equal(m.has(k), ref.has(e));
+      else assert.equal(m.get(k), ref.get(e)?.value);
+      assert.equal(m.size, ref.size);
+    }
+    // Insertion order and first-seen keys (-0 stays -0), across every kind of key.
+    const got = [...m.entries()];
+    const want = [...ref.values()].map((x) => [x.key, x.value]);
+    assert.equal(got.length, want.length);
+    got.forEach(([k, v], i) => {
+      assert.ok(encodeToken(k) === encodeToken(want[i]![0]) && v === want[i]![1], `entry ${i}`);
+      if (Array.isArray(k) && Object.is(k[0], -0)) assert.ok(Object.is((want[i]![0] as unknown[])[0], -0));
+    });
   });
 
   it("update: ifAbsent on first sight, merge afterwards, returning the new value", () => {

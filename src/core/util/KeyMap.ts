@@ -10,6 +10,10 @@
  *
  * Values live in a small per-key slot object: that lets `update` (the combineByKey hot loop)
  * read and write an existing key with a single native lookup.
+ *
+ * A pair of primitives (`[campaign, window]`, the commonest composite key) is filed in a native
+ * Map of native Maps by its two elements instead, with no string built per lookup: a native Map
+ * compares primitives by SameValueZero and types apart, which is exactly the encoding's equality.
  */
 import { encodeKey } from "./keyEncoding.js";
 
@@ -18,11 +22,19 @@ interface Slot<K, V> {
   value: V;
 }
 
+const isPrimitive = (v: unknown): boolean => typeof v !== "object" || v === null;
+
+/** True for a two-element array of primitives (holes read as undefined, as the encoding reads them). */
+function isPrimitivePair(key: unknown): key is readonly [unknown, unknown] {
+  return Array.isArray(key) && key.length === 2 && isPrimitive(key[0]) && isPrimitive(key[1]);
+}
+
 export class KeyMap<K, V> {
   // Primitive keys map to their slot; composite keys' slots map to themselves. One native Map
   // for both keeps a single insertion order across both kinds of key.
   private readonly slots = new Map<unknown, Slot<K, V>>();
   private readonly composite = new Map<string, Slot<K, V>>();
+  private readonly pairs = new Map<unknown, Map<unknown, Slot<K, V>>>();
 
   constructor(entries?: Iterable<readonly [K, V]>) {
     if (entries !== undefined) for (const [k, v] of entries) this.set(k, v);
@@ -36,20 +48,30 @@ export class KeyMap<K, V> {
     const slot =
       typeof key !== "object" || key === null
         ? this.slots.get(key)
-        : this.composite.get(encodeKey(key));
+        : isPrimitivePair(key)
+          ? this.pairs.get(key[0])?.get(key[1])
+          : this.composite.get(encodeKey(key));
     return slot === undefined ? undefined : slot.value;
   }
 
   has(key: K): boolean {
     return typeof key !== "object" || key === null
       ? this.slots.has(key)
-      : this.composite.has(encodeKey(key));
+      : isPrimitivePair(key)
+        ? this.pairs.get(key[0])?.has(key[1]) === true
+        : this.composite.has(encodeKey(key));
   }
 
   set(key: K, value: V): this {
     if (typeof key !== "object" || key === null) {
       const slot = this.slots.get(key);
       if (slot === undefined) this.slots.set(key, { key, value });
+      else slot.value = value;
+      return this;
+    }
+    if (isPrimitivePair(key)) {
+      const slot = this.pairs.get(key[0])?.get(key[1]);
+      if (slot === undefined) this.insertPair(key, value);
       else slot.value = value;
       return this;
     }
@@ -72,6 +94,13 @@ export class KeyMap<K, V> {
       this.slots.set(key, { key, value });
       return value;
     }
+    if (isPrimitivePair(key)) {
+      const slot = this.pairs.get(key[0])?.get(key[1]);
+      if (slot !== undefined) return (slot.value = merge(slot.value));
+      const value = ifAbsent();
+      this.insertPair(key, value);
+      return value;
+    }
     const enc = encodeKey(key);
     const slot = this.composite.get(enc);
     if (slot !== undefined) return (slot.value = merge(slot.value));
@@ -82,6 +111,7 @@ export class KeyMap<K, V> {
 
   delete(key: K): boolean {
     if (typeof key !== "object" || key === null) return this.slots.delete(key);
+    if (isPrimitivePair(key)) return this.removePair(key) !== undefined;
     const enc = encodeKey(key);
     const slot = this.composite.get(enc);
     if (slot === undefined) return false;
@@ -97,6 +127,9 @@ export class KeyMap<K, V> {
       slot = this.slots.get(key);
       if (slot === undefined) return undefined;
       this.slots.delete(key);
+    } else if (isPrimitivePair(key)) {
+      slot = this.removePair(key);
+      if (slot === undefined) return undefined;
     } else {
       const enc = encodeKey(key);
       slot = this.composite.get(enc);
@@ -110,6 +143,7 @@ export class KeyMap<K, V> {
   clear(): void {
     this.slots.clear();
     this.composite.clear();
+    this.pairs.clear();
   }
 
   *entries(): IterableIterator<[K, V]> {
@@ -131,6 +165,24 @@ export class KeyMap<K, V> {
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
     return this.entries();
+  }
+
+  private insertPair(key: K & readonly [unknown, unknown], value: V): void {
+    const slot: Slot<K, V> = { key, value };
+    let inner = this.pairs.get(key[0]);
+    if (inner === undefined) this.pairs.set(key[0], (inner = new Map()));
+    inner.set(key[1], slot);
+    this.slots.set(slot, slot);
+  }
+
+  private removePair(key: readonly [unknown, unknown]): Slot<K, V> | undefined {
+    const inner = this.pairs.get(key[0]);
+    const slot = inner?.get(key[1]);
+    if (inner === undefined || slot === undefined) return undefined;
+    inner.delete(key[1]);
+    if (inner.size === 0) this.pairs.delete(key[0]);
+    this.slots.delete(slot);
+    return slot;
   }
 
   private insertComposite(enc: string, key: K, value: V): void {
