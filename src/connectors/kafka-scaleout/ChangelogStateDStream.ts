@@ -1,3 +1,4 @@
+import { logger } from "../../core/log.js";
 import type { StreamingContext, Time } from "../../index.js";
 import type { ProducerRecord } from "../kafka/index.js";
 import type { ReducerBatch, ReducerCommit, ReducerRuntime } from "./RepartitionReader.js";
@@ -71,8 +72,6 @@ export interface StateStreamSite {
 export abstract class ChangelogStateDStream<K, V, S, T> extends ReducerInputDStream<K, V, T> {
   private readonly changelog: StateChangelog<K, S>;
   private state = new Map<number, PartitionState<K, S>>();
-  /** How long each restore took, and how many keys it brought back. */
-  readonly restores: Array<{ time: number; partitions: number[]; keys: number; ms: number }> = [];
 
   readonly operator: string;
   readonly repartitionTopic: string;
@@ -123,25 +122,25 @@ export abstract class ChangelogStateDStream<K, V, S, T> extends ReducerInputDStr
         state.set(r, s);
         keys += s.size;
       }
-      this.restores.push({ time: validTime.milliseconds, partitions: fresh, keys, ms: Date.now() - began });
+      logger().info(`${this.simpleName} '${this.operator}': restored ${keys} keys of tasks [${fresh.join(", ")}] from ${this.changelogTopic} in ${Date.now() - began} ms`);
     }
-    const changes: ProducerRecord[] = [];
+    // Changelog updates go straight into the batch's records, committed with it.
+    const records = batch.commit.records;
+    const before = records.length;
     const elements: T[] = [];
     let pairs = 0;
     for (const [r, values] of batch.byPartition) {
       pairs += values.length;
-      this.step(new StateEditor(state.get(r)!, r, this.changelog, changes, `${this.simpleName} '${this.operator}'`), values, validTime, elements);
+      this.step(new StateEditor(state.get(r)!, r, this.changelog, records, `${this.simpleName} '${this.operator}'`), values, validTime, elements);
     }
     this.afterBatch(validTime, state);
-    const records = batch.commit.records;
-    for (const c of changes) records.push(c);
     this.reportInputInfo(validTime, pairs, {
       repartition: this.repartitionTopic,
       changelog: this.changelogTopic,
       tasks: batch.state.tasks,
       stateKeys: [...state.values()].reduce((n, s) => n + s.size, 0),
-      changelogUpdates: changes.length,
+      changelogUpdates: records.length - before,
     });
-    return { elements, commit: { offsets: batch.commit.offsets, records } };
+    return { elements, commit: batch.commit };
   }
 }

@@ -27,7 +27,7 @@ import { ScaleOutInputDStream, type ScaleOutRuntime } from "./ScaleOutInputDStre
 import { ScaleOutMetrics } from "./ScaleOutMetrics.js";
 import { ScaleOutStateDStream, type ScaleOutUpdateFunc } from "./ScaleOutStateDStream.js";
 import { ScaleOutMapWithStateDStream } from "./ScaleOutMapWithStateDStream.js";
-import type { ChangelogStateDStream, StateStreamSite } from "./ChangelogStateDStream.js";
+import { ChangelogStateDStream, type StateStreamSite } from "./ChangelogStateDStream.js";
 
 export interface ScaleOutOptions {
   /** Consumer and producer settings by Kafka's names; at least `bootstrap.servers`. */
@@ -121,7 +121,6 @@ export class KafkaScaleOut {
   private readonly firstBatchDelayMs: number;
   private readonly inputs: Array<ScaleOutInputDStream<unknown, unknown>> = [];
   private readonly reducers: Reducer[] = [];
-  private readonly stateStreams: Array<ChangelogStateDStream<unknown, unknown, unknown, unknown>> = [];
   private readonly mapSides: Array<{ topic: string; operator: string }> = [];
   private membership: GroupMembership | undefined;
   private adminClient: KafkaAdminClient | undefined;
@@ -230,7 +229,6 @@ export class KafkaScaleOut {
     const topic = this.mapSide("updateStateByKey", operator, pairs);
     const stream = new ScaleOutStateDStream<K, V, S>(this.stateSite(operator, topic), updateFunc);
     this.reducers.push(stream);
-    this.stateStreams.push(stream as unknown as ChangelogStateDStream<unknown, unknown, unknown, unknown>);
     return stream;
   }
 
@@ -252,7 +250,6 @@ export class KafkaScaleOut {
     const topic = this.mapSide("mapWithState", operator, pairs);
     const stream = new ScaleOutMapWithStateDStream<K, V, S, E>(this.stateSite(operator, topic), spec);
     this.reducers.push(stream);
-    this.stateStreams.push(stream as unknown as ChangelogStateDStream<unknown, unknown, unknown, unknown>);
     return stream;
   }
 
@@ -341,6 +338,11 @@ export class KafkaScaleOut {
       });
     });
     return topic;
+  }
+
+  /** The reduce sides that keep state in a changelog. */
+  private stateStreams(): Array<ChangelogStateDStream<unknown, unknown, unknown, unknown>> {
+    return this.reducers.filter((r): r is ChangelogStateDStream<unknown, unknown, unknown, unknown> => r instanceof ChangelogStateDStream);
   }
 
   private stateSite(operator: string, repartitionTopic: string): StateStreamSite {
@@ -512,7 +514,7 @@ export class KafkaScaleOut {
         );
       }
     }
-    for (const st of this.stateStreams) await st.createChangelog(this.tasks);
+    for (const st of this.stateStreams()) await st.createChangelog(this.tasks);
     this.meta = new MetadataTopic(`${this.applicationId}-metadata`, this.admin, this.params);
     await this.meta.create();
     this.producer = KafkaClients.producer({
@@ -577,7 +579,7 @@ export class KafkaScaleOut {
         taskCount: this.tasks,
         inputs: counts,
         repartitions: this.mapSides.map((m) => m.topic),
-        changelogs: this.stateStreams.map((st) => st.changelogTopic),
+        changelogs: this.stateStreams().map((st) => st.changelogTopic),
         repartition:
           this.mapSides.length === 0
             ? `none: the input topics (${inputTopics.join(", ")}) are co-partitioned, task p reads partition p of each, and no operator re-keys`
