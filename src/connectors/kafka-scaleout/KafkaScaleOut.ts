@@ -674,7 +674,7 @@ export class KafkaScaleOut {
     try {
       await producer.beginTransaction();
       try {
-        await sendBounded(producer, records);
+        for (let i = 0; i < records.length; i += 5_000) await producer.send(records.slice(i, i + 5_000));
         await producer.sendOffsetsToTransaction(offsets, { groupId: this.applicationId, generationId: state.generationId, memberId: state.memberId });
       } catch (e) {
         await producer.abortTransaction().catch(() => undefined);
@@ -714,27 +714,6 @@ export class KafkaScaleOut {
     await Promise.allSettled([this.membership?.close(options.leaveGroup ?? false), this.producer?.close(), this.meta?.close(), this.metrics?.close()]);
     await this.adminClient?.close();
   }
-}
-
-/** What one send may carry for one partition: the library makes one record batch per partition per send, and the broker's message.max.bytes (1 MB by default) bounds that batch. */
-const SEND_PARTITION_BYTES = 900_000;
-
-/** Sends `records` in order, in sends of at most 5,000 records and SEND_PARTITION_BYTES of values per partition. */
-async function sendBounded(producer: KafkaProducerClient, records: readonly ProducerRecord[]): Promise<void> {
-  let chunk: ProducerRecord[] = [];
-  const bytes = new Map<string, number>();
-  for (const r of records) {
-    const k = `${r.topic}:${r.partition ?? -1}`;
-    const n = typeof r.value === "string" ? Buffer.byteLength(r.value) : (r.value?.length ?? 0);
-    if (chunk.length > 0 && (chunk.length >= 5_000 || (bytes.get(k) ?? 0) + n > SEND_PARTITION_BYTES)) {
-      await producer.send(chunk);
-      chunk = [];
-      bytes.clear();
-    }
-    chunk.push(r);
-    bytes.set(k, (bytes.get(k) ?? 0) + n);
-  }
-  if (chunk.length > 0) await producer.send(chunk);
 }
 
 function defaultRecord(x: unknown): SinkRecord {

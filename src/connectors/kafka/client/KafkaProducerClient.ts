@@ -64,6 +64,30 @@ function toBuffer(v: string | Uint8Array): Buffer {
   return typeof v === "string" ? Buffer.from(v, "utf8") : Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
+/** What one send may carry for one partition: the library makes one record batch per partition per send, and the broker's message.max.bytes (1 MB by default) bounds that batch. */
+const SEND_PARTITION_BYTES = 900_000;
+
+/** The messages in order, in sends that keep each partition's values under SEND_PARTITION_BYTES (a bigger single message goes alone). */
+function withinMessageSize(messages: readonly MessageToProduce[]): MessageToProduce[][] {
+  const out: MessageToProduce[][] = [];
+  let chunk: MessageToProduce[] = [];
+  const bytes = new Map<string, number>();
+  for (const m of messages) {
+    const k = `${m.topic}:${m.partition ?? -1}`;
+    const v = m.value as string | Uint8Array | null | undefined;
+    const n = typeof v === "string" ? Buffer.byteLength(v) : (v?.length ?? 0);
+    if (chunk.length > 0 && (bytes.get(k) ?? 0) + n > SEND_PARTITION_BYTES) {
+      out.push(chunk);
+      chunk = [];
+      bytes.clear();
+    }
+    chunk.push(m);
+    bytes.set(k, (bytes.get(k) ?? 0) + n);
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
+
 function toMessage(r: ProducerRecord, key: Buffer | undefined, partition: number | undefined): MessageToProduce {
   const headers = new Map<Buffer, Buffer>();
   if (r.headers) {
@@ -122,18 +146,23 @@ export class KafkaProducerClient {
     this.checkOpen();
     if (records.length === 0) return [];
     try {
-      const messages = await this.place(records);
-      let result: Awaited<ReturnType<Producer["send"]>>;
-      if (this.options.transactionalId !== undefined) {
-        if (this.txState !== "in-transaction" || !this.tx) {
-          throw new IllegalStateException(`Cannot send records outside a transaction: call beginTransaction() first (transactional.id '${this.options.transactionalId}')`);
-        }
-        this.txTouched = true;
-        result = await this.tx.send({ messages });
-      } else {
-        result = await this.producer.send({ messages });
+      const placed = await this.place(records);
+      if (this.options.transactionalId !== undefined && (this.txState !== "in-transaction" || !this.tx)) {
+        throw new IllegalStateException(`Cannot send records outside a transaction: call beginTransaction() first (transactional.id '${this.options.transactionalId}')`);
       }
-      return (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) }));
+      const tx = this.options.transactionalId !== undefined ? this.tx : undefined;
+      const first = new Map<string, RecordMetadata>();
+      for (const messages of withinMessageSize(placed)) {
+        let result: Awaited<ReturnType<Producer["send"]>>;
+        if (tx !== undefined) {
+          this.txTouched = true;
+          result = await tx.send({ messages });
+        } else {
+          result = await this.producer.send({ messages });
+        }
+        for (const o of result.offsets ?? []) if (!first.has(`${o.topic}:${o.partition}`)) first.set(`${o.topic}:${o.partition}`, { topic: o.topic, partition: o.partition, offset: Number(o.offset) });
+      }
+      return [...first.values()];
     } catch (e) {
       throw this.translate(e, `send ${records.length} record(s) to ${describeTopics(records)}`);
     }
